@@ -1,0 +1,77 @@
+// swift-tools-version:6.0
+// Resources: a service ships its Migrations/ and Seed/ folders where it has them.
+import Foundation
+import PackageDescription
+
+// Every target builds in the Swift 6 language mode, so strict concurrency checking is on everywhere.
+let services = ["identity", "catalogue", "intake", "review", "statistics", "gateway"]
+
+func appTarget(_ name: String) -> String { name.prefix(1).uppercased() + name.dropFirst() + "Service" }
+
+var targets: [Target] = [
+    .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq",
+                   providers: [.apt(["libpq-dev"])]),
+    .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka",
+                   providers: [.apt(["librdkafka-dev"])]),
+    .target(name: "KPIPostgres", dependencies: [
+        "CLibPQ",
+        .product(name: "Logging", package: "swift-log"),
+    ], path: "Shared/KPIPostgres"),
+    .target(name: "KPIKafka", dependencies: [
+        "CRdKafka",
+        .product(name: "Logging", package: "swift-log"),
+    ], path: "Shared/KPIKafka"),
+    .target(name: "KPIEvents", dependencies: [], path: "Shared/KPIEvents"),
+    .target(name: "KPIRuntime", dependencies: [
+        "KPIPostgres", "KPIKafka", "KPIEvents",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    ], path: "Shared/KPIRuntime", resources: [.copy("Migrations")]),
+    .executableTarget(name: "kpi-broker", dependencies: ["KPIKafka", "KPIEvents", "CRdKafka"], path: "Shared/DevBroker"),
+    .executableTarget(name: "kpi-bench", dependencies: ["KPIRuntime", "IdentityService"], path: "Shared/Bench"),
+    .testTarget(name: "UnitTests", dependencies: [
+        "KPIRuntime", "KPIEvents", "KPIPostgres", "KPIKafka",
+        "IdentityService", "CatalogueService", "StatisticsService", "GatewayService",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+    ], path: "Tests/UnitTests"),
+    .testTarget(name: "IntegrationTests", dependencies: [
+        "KPIRuntime", "KPIEvents", "KPIPostgres", "KPIKafka", "IdentityService",
+    ], path: "Tests/IntegrationTests"),
+]
+
+for service in services {
+    let folder = Context.packageDirectory + "/Services/\(service)/App/"
+    let resources = ["Migrations", "Seed"].filter { FileManager.default.fileExists(atPath: folder + $0) }
+    targets.append(.target(
+        name: appTarget(service),
+        dependencies: ["KPIRuntime", "KPIEvents"] + (service == "gateway" ? [.product(name: "AsyncHTTPClient", package: "async-http-client")] : []),
+        path: "Services/\(service)/App",
+        resources: resources.map { .copy($0) }))
+    targets.append(.executableTarget(
+        name: service, dependencies: [.target(name: appTarget(service)), "KPIRuntime"],
+        path: "Services/\(service)/Main"))
+}
+
+let package = Package(
+    name: "kpi-online",
+    platforms: [.macOS(.v14)],
+    products: services.map { .executable(name: $0, targets: [$0]) } + [
+        .executable(name: "kpi-broker", targets: ["kpi-broker"]),
+        .executable(name: "kpi-bench", targets: ["kpi-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: targets,
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+import CatalogueService
+import KPIRuntime
+
+await ServiceHost.main(CatalogueService.definition)

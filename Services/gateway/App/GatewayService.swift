@@ -1,0 +1,17 @@
+import KPIRuntime
+
+/// gateway: the only public HTTP entry. Serves the web UI and the public JSON API and forwards
+/// to the services. Keeps no data, so any number of gateways can run side by side.
+public enum GatewayService {
+    public static let definition = ServiceDefinition(
+        name: "gateway",
+        migrations: nil,
+        usesDatabase: false,
+        routes: { router, runtime in Routes.register(on: router, upstreams: Upstreams(environment: runtime.config.environment)) },
+        readiness: { runtime in
+            let upstreams = Upstreams(environment: runtime.config.environment)
+            var checks: [String: HealthRoutes.Check] = [:]
+            for name in Upstreams.names { checks[name] = { await upstreams.isLive(name) } }
+            return checks
+        })
+}

@@ -1,0 +1,41 @@
+import Hummingbird
+
+/// A unit as identity's API returns it.
+struct UnitView: Decodable, Sendable {
+    var code: Int
+    var nameTh: String
+    var kind: String
+    var active: Bool
+}
+
+enum UnitPages {
+    static let kindLabel = ["school": "โรงเรียน", "district": "สำนักงานเขตพื้นที่", "other": "หน่วยงานอื่น"]
+
+    static func list(_ units: [UnitView]) -> Response {
+        let rows = units.map { u in
+            """
+            <tr><td class="num">\(u.code)</td><td>\(esc(u.nameTh))</td>\
+            <td class="opt">\(esc(kindLabel[u.kind] ?? u.kind))</td>\
+            <td>\(u.active ? "<span class=\"badge\">ใช้งาน</span>" : "<span class=\"muted\">ปิดใช้งาน</span>")</td></tr>
+            """
+        }.joined(separator: "\n")
+        return page(title: "หน่วยงาน", body: """
+            <h1>หน่วยงาน <span class="muted">(Units)</span></h1>
+            <p class="muted">ทั้งหมด \(units.count) หน่วยงาน</p>
+            <table>
+            <thead><tr><th scope="col">รหัส</th><th scope="col">ชื่อหน่วยงาน</th><th scope="col" class="opt">ประเภท</th><th scope="col">สถานะ</th></tr></thead>
+            <tbody>
+            \(rows)
+            </tbody>
+            </table>
+            """)
+    }
+
+    static func home() -> Response {
+        page(title: "หน้าแรก", body: """
+            <h1>ระบบรายงานผลการดำเนินงานตามตัวชี้วัด</h1>
+            <p>KPI-Online: ตัวชี้วัด รอบรายงาน ผลการประเมินตนเอง และผลการตรวจของเขตพื้นที่</p>
+            <p><a href="/units">ดูรายชื่อหน่วยงาน</a></p>
+            """)
+    }
+}

@@ -1,0 +1,23 @@
+import Hummingbird
+import KPIRuntime
+
+/// The gateway's public routes: the web pages and the public JSON API (/api/v1).
+enum Routes {
+    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams) {
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.get("/") { _, _ in UnitPages.home() }
+        router.get("/static/kpi.css") { _, _ in stylesheet() }
+        router.get("/units") { _, _ in UnitPages.list(try await upstreams.getJSON([UnitView].self, "identity", "/units")) }
+
+        let api = router.group("/api/v1")
+        api.get("/units") { _, _ in try await upstreams.forward("identity", "/units") }
+        api.get("/units/:code") { _, context in
+            guard let code = context.parameters.get("code", as: Int.self) else {
+                throw Problem(status: .badRequest, detail: "unit code must be a number")
+            }
+            return try await upstreams.forward("identity", "/units/\(code)")
+        }
+        api.get("/years") { _, _ in try await upstreams.forward("catalogue", "/years") }
+        api.get("/statistics/units") { _, _ in try await upstreams.forward("statistics", "/public/units") }
+    }
+}

@@ -1,0 +1,73 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import KPIRuntime
+import NIOCore
+
+/// The services the gateway forwards to, from `KPI_<SERVICE>_URL` (default: the service's
+/// default port on 127.0.0.1).
+public struct Upstreams: Sendable {
+    public static let names = ["identity", "catalogue", "intake", "review", "statistics"]
+    public let urls: [String: String]
+    let client: HTTPClient
+
+    public init(environment: EnvironmentVariables, client: HTTPClient = .shared) {
+        var urls: [String: String] = [:]
+        for name in Self.names {
+            let port = ServiceConfig.defaultPorts[name] ?? 0
+            urls[name] = environment.string("KPI_\(name.uppercased())_URL", default: "http://127.0.0.1:\(port)")
+        }
+        self.urls = urls
+        self.client = client
+    }
+
+    /// The upstream's answer: status, content type and body (bounded).
+    public struct Reply: Sendable {
+        public var status: HTTPResponse.Status
+        public var contentType: String
+        public var body: ByteBuffer
+    }
+
+    static let maxBody = 8 * 1024 * 1024
+
+    /// GET `path` on `service`, carrying the correlation id. A service that does not answer
+    /// becomes a 502 problem, never a hang or a crash.
+    public func get(_ service: String, _ path: String) async throws -> Reply {
+        guard let base = urls[service] else { throw Problem(status: .internalServerError) }
+        var request = HTTPClientRequest(url: base + path)
+        request.method = .GET
+        if let id = Correlation.id { request.headers.add(name: "X-Correlation-Id", value: id) }
+        do {
+            let response = try await client.execute(request, timeout: .seconds(10))
+            let body = try await response.body.collect(upTo: Self.maxBody)
+            return Reply(status: .init(code: Int(response.status.code)),
+                         contentType: response.headers.first(name: "content-type") ?? "application/json",
+                         body: body)
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem(status: .badGateway, title: "Service unavailable", detail: "\(service) did not answer")
+        }
+    }
+
+    /// Decodes a JSON reply, or throws the upstream's problem as ours.
+    public func getJSON<T: Decodable>(_ type: T.Type, _ service: String, _ path: String) async throws -> T {
+        let reply = try await get(service, path)
+        guard reply.status == .ok else {
+            throw Problem(status: reply.status.code >= 500 ? .badGateway : reply.status, detail: "\(service) answered \(reply.status.code)")
+        }
+        return try JSONDecoder().decode(T.self, from: Data(buffer: reply.body))
+    }
+
+    /// Passes an upstream reply through unchanged (JSON API routes).
+    public func forward(_ service: String, _ path: String) async throws -> Response {
+        let reply = try await get(service, path)
+        return Response(status: reply.status, headers: [.contentType: reply.contentType], body: .init(byteBuffer: reply.body))
+    }
+
+    /// True when the service answers its liveness check.
+    public func isLive(_ service: String) async -> Bool {
+        guard let reply = try? await get(service, "/health/live") else { return false }
+        return reply.status == .ok
+    }
+}

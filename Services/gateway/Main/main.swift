@@ -1,0 +1,4 @@
+import GatewayService
+import KPIRuntime
+
+await ServiceHost.main(GatewayService.definition)

@@ -1,0 +1,20 @@
+import Foundation
+import KPIRuntime
+
+/// identity: users, rights, units, sessions. Owns the units and publishes their events.
+public enum IdentityService {
+    public static let definition = ServiceDefinition(
+        name: "identity",
+        migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
+        routes: { router, runtime in Routes.register(on: router, units: UnitStore(db: runtime.db)) },
+        startup: { runtime in
+            let seeded = try await UnitStore(db: runtime.db).seedIfEmpty(try seedUnits())
+            if seeded > 0 { runtime.logger.info("seed units loaded", metadata: ["units": "\(seeded)"]) }
+        })
+
+    /// The 34 units named in the manual, loaded at first start.
+    public static func seedUnits() throws -> [Unit] {
+        let url = Bundle.module.url(forResource: "Seed/units", withExtension: "csv")!
+        return try UnitCSV.parse(try String(contentsOf: url, encoding: .utf8))
+    }
+}

@@ -1,0 +1,4 @@
+import IdentityService
+import KPIRuntime
+
+await ServiceHost.main(IdentityService.definition)

@@ -1,0 +1,4 @@
+import IntakeService
+import KPIRuntime
+
+await ServiceHost.main(IntakeService.definition)

@@ -1,0 +1,4 @@
+import ReviewService
+import KPIRuntime
+
+await ServiceHost.main(ReviewService.definition)

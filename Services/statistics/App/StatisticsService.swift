@@ -1,0 +1,16 @@
+import Foundation
+import KPIRuntime
+
+/// statistics: read models, summaries and public figures, built only from events.
+public enum StatisticsService {
+    public static let definition = ServiceDefinition(
+        name: "statistics",
+        migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
+        keepsUnitDirectory: true,
+        handlers: { _ in
+            var handlers = EventHandlers()
+            UnitTotals.register(in: &handlers)
+            return handlers
+        },
+        routes: { router, runtime in Routes.register(on: router, db: runtime.db) })
+}

@@ -1,0 +1,4 @@
+import StatisticsService
+import KPIRuntime
+
+await ServiceHost.main(StatisticsService.definition)

@@ -1,0 +1,43 @@
+/// Events that the identity service publishes on `kpi.identity.v1`.
+
+/// What kind of unit: a school, the district office, or another unit.
+public enum UnitKind: String, Codable, Sendable, CaseIterable {
+    case school, district, other
+}
+
+/// A unit was added (at first start from the seed list, or by an administrator).
+public struct UnitCreatedV1: DomainEvent, Equatable {
+    public static let eventType = "th.kpi.identity.unit.created.v1"
+    public static let topic = Topics.identity
+
+    public var code: Int
+    public var nameTh: String
+    public var kind: UnitKind
+    public var active: Bool
+    /// Increases by one with every change of the unit; projections keep the newest.
+    public var version: Int
+
+    public init(code: Int, nameTh: String, kind: UnitKind, active: Bool, version: Int) {
+        self.code = code; self.nameTh = nameTh; self.kind = kind; self.active = active; self.version = version
+    }
+
+    public var aggregateId: String { "unit-\(code)" }
+}
+
+/// A unit was renamed, re-kinded, deactivated or reactivated. Carries the whole new state.
+public struct UnitUpdatedV1: DomainEvent, Equatable {
+    public static let eventType = "th.kpi.identity.unit.updated.v1"
+    public static let topic = Topics.identity
+
+    public var code: Int
+    public var nameTh: String
+    public var kind: UnitKind
+    public var active: Bool
+    public var version: Int
+
+    public init(code: Int, nameTh: String, kind: UnitKind, active: Bool, version: Int) {
+        self.code = code; self.nameTh = nameTh; self.kind = kind; self.active = active; self.version = version
+    }
+
+    public var aggregateId: String { "unit-\(code)" }
+}

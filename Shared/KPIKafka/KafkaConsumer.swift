@@ -1,0 +1,154 @@
+@preconcurrency import CRdKafka
+import Foundation
+
+/// What `poll` hands back: a record, or an error the consumer should know about.
+public enum KafkaConsumerEvent: Sendable {
+    case message(KafkaMessage)
+    /// A consumer error. `offsetReset` is set when the partition's position was not available
+    /// on the broker (no committed offset yet, or the consumer fell behind the broker's retention).
+    case error(KafkaError, topic: String?, partition: Int32?, offsetReset: Bool)
+}
+
+/// A consumer-group consumer with explicit offset storage: an offset is stored only when the
+/// caller says the message's effect is committed (`enable.auto.offset.store=false`), and stored
+/// offsets are committed in the background and on close.
+///
+/// - Important: every call into librdkafka runs on one dedicated queue, never on Swift's
+///   cooperative pool; `close()` commits stored offsets and leaves the group.
+public final class KafkaConsumer: @unchecked Sendable {
+    private let rk: OpaquePointer
+    private let queue = DispatchQueue(label: "kpi.kafka.consumer")
+    private let lock = NSLock()
+    private var closed = false
+
+    public static let defaults: [String: String] = [
+        "enable.auto.offset.store": "false",
+        "enable.auto.commit": "true",
+        "auto.commit.interval.ms": "1000",
+        // A fresh group starts from the beginning; a position lost to retention is reported
+        // as an error (see `offsetReset`) rather than skipped over silently.
+        "auto.offset.reset": "error",
+        "session.timeout.ms": "6000",
+        "fetch.wait.max.ms": "10",
+        "enable.partition.eof": "false",
+    ]
+
+    public init(settings: [String: String], topics: [String]) throws {
+        let conf = try makeConf(Self.defaults.merging(settings) { _, new in new })
+        rk = try newClient(RD_KAFKA_CONSUMER, conf)
+        rd_kafka_poll_set_consumer(rk)
+        let list = rd_kafka_topic_partition_list_new(Int32(topics.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for t in topics { rd_kafka_topic_partition_list_add(list, t, RD_KAFKA_PARTITION_UA) }
+        let err = rd_kafka_subscribe(rk, list)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            rd_kafka_destroy(rk)
+            throw KafkaError(err)
+        }
+    }
+
+    private var isClosed: Bool { lock.withLock { closed } }
+
+    /// Waits up to `timeoutMs` for the next event; nil when none came or the consumer is closed.
+    public func poll(timeoutMs: Int32 = 100) async -> KafkaConsumerEvent? {
+        await withCheckedContinuation { cont in
+            queue.async { [self] in
+                guard !isClosed, let msg = rd_kafka_consumer_poll(rk, timeoutMs) else { return cont.resume(returning: nil) }
+                defer { rd_kafka_message_destroy(msg) }
+                cont.resume(returning: Self.event(from: msg))
+            }
+        }
+    }
+
+    private static func event(from msg: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaConsumerEvent {
+        let m = msg.pointee
+        let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) }
+        if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            let text = String(cString: rd_kafka_message_errstr(msg))
+            return .error(KafkaError(code: m.err.rawValue, message: text), topic: topic, partition: m.partition,
+                          offsetReset: m.err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET)
+        }
+        let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) } ?? []
+        let key = m.key.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: m.key_len), as: UTF8.self) }
+        var headers: [KafkaHeader] = []
+        var hdrs: OpaquePointer?
+        if rd_kafka_message_headers(msg, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs {
+            var idx = 0
+            var name: UnsafePointer<CChar>?
+            var val: UnsafeRawPointer?
+            var size = 0
+            while rd_kafka_header_get_all(hdrs, idx, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                let bytes = val.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+                headers.append(KafkaHeader(key: name.map { String(cString: $0) } ?? "", value: bytes))
+                idx += 1
+            }
+        }
+        return .message(KafkaMessage(topic: topic ?? "", partition: m.partition, offset: m.offset,
+                                     key: key, value: value, headers: headers))
+    }
+
+    /// Marks `message` as done: its offset + 1 is stored and committed with the next commit.
+    public func storeOffset(of message: KafkaMessage) async throws {
+        try await onQueue { [self] in
+            let list = rd_kafka_topic_partition_list_new(1)!
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let tp = rd_kafka_topic_partition_list_add(list, message.topic, message.partition)!
+            tp.pointee.offset = message.offset + 1
+            let err = rd_kafka_offsets_store(rk, list)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
+        }
+    }
+
+    /// Restarts a partition from its beginning (after an offset-reset error).
+    public func seekToBeginning(topic: String, partition: Int32) async throws {
+        try await onQueue { [self] in
+            let list = rd_kafka_topic_partition_list_new(1)!
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let tp = rd_kafka_topic_partition_list_add(list, topic, partition)!
+            tp.pointee.offset = Int64(RD_KAFKA_OFFSET_BEGINNING)
+            if let error = rd_kafka_seek_partitions(rk, list, 5000) {
+                let e = KafkaError(code: rd_kafka_error_code(error).rawValue, message: String(cString: rd_kafka_error_string(error)))
+                rd_kafka_error_destroy(error)
+                throw e
+            }
+        }
+    }
+
+    /// Messages behind the end of the partition after `message` (from librdkafka's cached
+    /// high watermark; no broker round trip).
+    public func lag(after message: KafkaMessage) -> Int64 {
+        var low: Int64 = 0, high: Int64 = 0
+        guard rd_kafka_get_watermark_offsets(rk, message.topic, message.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR else { return 0 }
+        return max(0, high - message.offset - 1)
+    }
+
+    /// True when the cluster answered a metadata request within `timeoutMs`.
+    public func isBrokerReachable(timeoutMs: Int32 = 1000) async -> Bool {
+        await withCheckedContinuation { cont in
+            DispatchQueue.global().async { [self] in cont.resume(returning: fetchMetadata(rk, timeoutMs: timeoutMs) != nil) }
+        }
+    }
+
+    /// Commits stored offsets, leaves the group and destroys the handle. Safe to call twice.
+    public func close() async {
+        guard lock.withLock({ () -> Bool in
+            if closed { return false }
+            closed = true
+            return true
+        }) else { return }
+        await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
+            queue.async { [self] in
+                rd_kafka_commit(rk, nil, 0)
+                rd_kafka_consumer_close(rk)
+                rd_kafka_destroy(rk)
+                cont.resume()
+            }
+        }
+    }
+
+    private func onQueue(_ work: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
+            queue.async { cont.resume(with: Result { try work() }) }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// A SQL statement whose values only ever travel as bind parameters.
+///
+/// String interpolation turns every interpolated value into `$n`:
+/// ```swift
+/// let q: PostgresQuery = "SELECT name FROM units WHERE code = \(code)"
+/// ```
+/// Text that must become part of the SQL itself (a schema name from configuration) has to be
+/// spelled out with `\(unescaped:)`, so an unsafe splice is visible in review.
+public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation {
+    public var sql: String
+    public var binds: [String?]
+
+    public init(unsafeSQL sql: String, binds: [String?] = []) {
+        self.sql = sql
+        self.binds = binds
+    }
+
+    public init(stringLiteral value: String) {
+        self.init(unsafeSQL: value)
+    }
+
+    public init(stringInterpolation: StringInterpolation) {
+        self.init(unsafeSQL: stringInterpolation.sql, binds: stringInterpolation.binds)
+    }
+
+    public struct StringInterpolation: StringInterpolationProtocol {
+        var sql = ""
+        var binds: [String?] = []
+
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            sql.reserveCapacity(literalCapacity + interpolationCount * 3)
+        }
+
+        public mutating func appendLiteral(_ literal: String) { sql += literal }
+
+        public mutating func appendInterpolation<T: PostgresEncodable>(_ value: T) {
+            binds.append(value.postgresText)
+            sql += "$\(binds.count)"
+        }
+
+        public mutating func appendInterpolation<T: PostgresEncodable>(_ value: T?) {
+            binds.append(value?.postgresText)
+            sql += "$\(binds.count)"
+        }
+
+        /// Splices text into the SQL itself. Only for identifiers that come from our own code.
+        public mutating func appendInterpolation(unescaped text: String) { sql += text }
+    }
+}

@@ -1,0 +1,53 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The request context of every service's router.
+public struct ServiceRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+}
+
+extension HTTPField.Name {
+    public static let correlationId = Self("X-Correlation-Id")!
+    public static let traceparent = Self("traceparent")!
+}
+
+/// Takes the correlation id from `X-Correlation-Id` or `traceparent` (or makes one), runs the
+/// request with it as the task's correlation id and echoes it in the response.
+public struct CorrelationMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let id = Correlation.sanitize(request.headers[.correlationId])
+            ?? Correlation.traceId(fromTraceparent: request.headers[.traceparent])
+            ?? Correlation.newId()
+        var context = context
+        context.logger[metadataKey: "correlation.id"] = .string(id)
+        var response = try await Correlation.$id.withValue(id) { try await next(request, context) }
+        response.headers[.correlationId] = id
+        return response
+    }
+}
+
+/// Turns every error into an RFC 9457 problem-details response; unknown errors become a bare
+/// 500 whose details go to the log only (no stack traces or internals to the client).
+public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return problem.response()
+        } catch let error as HTTPError {
+            return Problem(status: error.status, detail: error.body).response()
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)", "http.path": "\(request.uri.path)"])
+            return Problem(status: .internalServerError, detail: nil).response()
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Hummingbird
+
+/// `/health/live`, `/health/ready` and `/metrics`, the same on every service.
+public struct HealthRoutes: Sendable {
+    /// Named readiness checks; ready when all pass.
+    public typealias Check = @Sendable () async -> Bool
+    let checks: [String: Check]
+    let metrics: ServiceMetrics
+
+    public init(checks: [String: Check], metrics: ServiceMetrics) {
+        self.checks = checks; self.metrics = metrics
+    }
+
+    public func register(on router: Router<ServiceRequestContext>) {
+        router.get("/health/live") { _, _ in try jsonResponse(["status": "live"]) }
+        router.get("/health/ready") { _, _ in
+            var results: [String: Bool] = [:]
+            await withTaskGroup(of: (String, Bool).self) { group in
+                for (name, check) in checks { group.addTask { (name, await check()) } }
+                for await (name, ok) in group { results[name] = ok }
+            }
+            let ready = results.values.allSatisfy { $0 }
+            struct Report: Encodable { var status: String; var checks: [String: Bool] }
+            return try jsonResponse(Report(status: ready ? "ready" : "not ready", checks: results),
+                                    status: ready ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+    }
+}

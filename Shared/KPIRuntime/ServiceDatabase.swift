@@ -1,0 +1,63 @@
+import Foundation
+import KPIEvents
+import KPIPostgres
+
+/// A service's own schema: transactions that change state and record the events of that
+/// change in the same commit (the transactional outbox).
+public struct ServiceDatabase: Sendable {
+    public let pool: PostgresPool
+    let source: String
+    let relayWake: @Sendable () -> Void
+
+    public init(pool: PostgresPool, service: String, relayWake: @escaping @Sendable () -> Void = {}) {
+        self.pool = pool
+        self.source = "/kpi/\(service)"
+        self.relayWake = relayWake
+    }
+
+    /// Runs `body` in one transaction. Events published through the transaction are in the
+    /// outbox exactly when the change commits; the relay is woken after COMMIT.
+    public func transaction<T: Sendable>(_ body: (Transaction) async throws -> T) async throws -> T {
+        let tx = Transaction(source: source)
+        let value = try await pool.withTransaction { conn in
+            tx.connection = conn
+            return try await body(tx)
+        }
+        if tx.published { relayWake() }
+        return value
+    }
+
+    /// One statement outside any explicit transaction (reads).
+    public func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await pool.query(query)
+    }
+}
+
+/// The open transaction handed to a `ServiceDatabase.transaction` body.
+public final class Transaction: @unchecked Sendable {
+    public fileprivate(set) var connection: PostgresConnection!
+    let source: String
+    fileprivate(set) var published = false
+
+    init(source: String) { self.source = source }
+
+    @discardableResult
+    public func query(_ query: PostgresQuery) async throws -> [PostgresRow] { try await connection.query(query) }
+
+    @discardableResult
+    public func execute(_ query: PostgresQuery) async throws -> Int { try await connection.execute(query) }
+
+    /// Records `event` in the outbox of this transaction, with the task's correlation id.
+    @discardableResult
+    public func publish<E: DomainEvent>(_ event: E) async throws -> UUID {
+        let envelope = try EventEnvelope(event, source: source, correlationId: Correlation.id)
+        let payload = String(decoding: envelope.data, as: UTF8.self)
+        try await connection.execute("""
+            INSERT INTO outbox (event_id, topic, aggregate_id, event_type, subject, correlation_id, payload)
+            VALUES (\(envelope.id), \(E.topic.name), \(envelope.aggregateId), \(envelope.type), \(envelope.subject),
+                    \(envelope.correlationId), \(payload)::jsonb)
+            """)
+        published = true
+        return envelope.id
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Hummingbird
+import KPIEvents
+import KPIKafka
+import KPIPostgres
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// What makes one service different from another; everything else is the shared runtime.
+public struct ServiceDefinition: Sendable {
+    public var name: String
+    /// The service's own numbered SQL files; nil for a service without a database (gateway).
+    public var migrations: URL?
+    public var usesDatabase: Bool
+    /// Keep a `unit_directory` projection of identity's units.
+    public var keepsUnitDirectory: Bool
+    public var handlers: @Sendable (ServiceRuntime) -> EventHandlers
+    public var routes: @Sendable (Router<ServiceRequestContext>, ServiceRuntime) -> Void
+    /// Runs once after migrations, before the HTTP server starts (seed data and the like).
+    public var startup: @Sendable (ServiceRuntime) async throws -> Void
+    /// Extra readiness checks (the gateway checks the services it forwards to).
+    public var readiness: @Sendable (ServiceRuntime) -> [String: HealthRoutes.Check]
+
+    public init(name: String, migrations: URL?, usesDatabase: Bool = true, keepsUnitDirectory: Bool = false,
+                handlers: @escaping @Sendable (ServiceRuntime) -> EventHandlers = { _ in EventHandlers() },
+                routes: @escaping @Sendable (Router<ServiceRequestContext>, ServiceRuntime) -> Void,
+                startup: @escaping @Sendable (ServiceRuntime) async throws -> Void = { _ in },
+                readiness: @escaping @Sendable (ServiceRuntime) -> [String: HealthRoutes.Check] = { _ in [:] }) {
+        self.name = name; self.migrations = migrations; self.usesDatabase = usesDatabase
+        self.keepsUnitDirectory = keepsUnitDirectory; self.handlers = handlers; self.routes = routes
+        self.startup = startup; self.readiness = readiness
+    }
+}
+
+/// What routes, handlers and startup code of a service are given.
+public struct ServiceRuntime: Sendable {
+    public let config: ServiceConfig
+    public let logger: Logger
+    public let metrics: ServiceMetrics
+    /// The service's own schema; nil for the gateway.
+    public let database: ServiceDatabase?
+    public let producer: KafkaProducer?
+
+    /// The database, for services that have one (a programming error otherwise).
+    public var db: ServiceDatabase { database! }
+}
+
+public enum ServiceHost {
+    /// The whole `main` of a service executable: `<service>` runs it, `<service> republish`
+    /// marks its retained outbox rows for publishing again and exits.
+    public static func main(_ definition: ServiceDefinition) async {
+        let config: ServiceConfig
+        do { config = try ServiceConfig(service: definition.name) } catch {
+            FileHandle.standardError.write(Data("\(definition.name): \(error)\n".utf8))
+            exit(2)
+        }
+        let name = definition.name, level = config.logLevel
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, service: name, level: level) }
+        let metrics = ServiceMetrics()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
+        let logger = Logger(label: "kpi.\(name)")
+        do {
+            if CommandLine.arguments.dropFirst().first == "republish" {
+                try await republish(definition, config: config, logger: logger)
+            } else {
+                try await run(definition, config: config, metrics: metrics, logger: logger)
+            }
+        } catch {
+            logger.critical("service stopped on error", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+    }
+
+    static func republish(_ definition: ServiceDefinition, config: ServiceConfig, logger: Logger) async throws {
+        let pool = PostgresPool(config: config.postgres)
+        let rows = try await OutboxRelay.republishAll(pool: pool)
+        await pool.close()
+        logger.info("outbox rows marked for republishing", metadata: ["rows": "\(rows)"])
+        FileHandle.standardOutput.write(Data("\(definition.name): \(rows) events will be published again\n".utf8))
+    }
+
+    /// Runs the service until SIGTERM or SIGINT, then stops in reverse order of start: HTTP
+    /// server, consumer (storing offsets), relay; then flushes the producer and closes the pool.
+    public static func run(_ definition: ServiceDefinition, config: ServiceConfig, metrics: ServiceMetrics, logger: Logger) async throws {
+        var services: [any Service] = []
+        var checks: [String: HealthRoutes.Check] = [:]
+        var pool: PostgresPool?
+        var producer: KafkaProducer?
+        var database: ServiceDatabase?
+
+        if definition.usesDatabase {
+            let p = PostgresPool(config: config.postgres)
+            pool = p
+            try await waitForDatabase(p, logger: logger)
+            var folders = [Migrator.runtimeFolder("Messaging")]
+            if definition.keepsUnitDirectory { folders.append(Migrator.runtimeFolder("UnitDirectory")) }
+            if let own = definition.migrations { folders.append(own) }
+            try await Migrator(schema: definition.name, folders: folders).run(on: p, logger: logger)
+
+            let prod = try KafkaProducer(settings: config.kafkaSettings)
+            producer = prod
+            let relay = OutboxRelay(schema: definition.name, pool: p, producer: prod, metrics: metrics,
+                                    pollMs: config.outboxPollMs, retentionDays: config.outboxRetentionDays, logger: logger)
+            database = ServiceDatabase(pool: p, service: definition.name, relayWake: { relay.nudge() })
+            services.append(relay)
+            checks["database"] = { (try? await p.query("SELECT 1").count) == 1 }
+            checks["broker"] = { await prod.isBrokerReachable() }
+        }
+
+        let runtime = ServiceRuntime(config: config, logger: logger, metrics: metrics, database: database, producer: producer)
+        var handlers = definition.handlers(runtime)
+        if definition.keepsUnitDirectory { UnitDirectory.register(in: &handlers) }
+        if !handlers.isEmpty, let database, let producer {
+            let consumer = EventConsumer(config: config, handlers: handlers, database: database, producer: producer,
+                                         metrics: metrics, logger: logger)
+            services.append(consumer)
+            checks["consumer"] = { await consumer.isBrokerReachable() }
+        }
+        checks.merge(definition.readiness(runtime)) { _, new in new }
+        try await definition.startup(runtime)
+
+        let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: CorrelationMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        HealthRoutes(checks: checks, metrics: metrics).register(on: router)
+        definition.routes(router, runtime)
+        let app = Application(router: router,
+                              configuration: .init(address: .hostname(config.httpHost, port: config.httpPort),
+                                                   serverName: "kpi-\(definition.name)"),
+                              logger: logger)
+        services.append(app)
+
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("starting", metadata: ["http.port": "\(config.httpPort)", "kafka.brokers": "\(config.kafkaBrokers)"])
+        do {
+            try await group.run()
+        } catch {
+            await producer?.close()
+            await pool?.close()
+            throw error
+        }
+        await producer?.close()
+        await pool?.close()
+        logger.info("stopped")
+    }
+
+    /// The database may start after the service (containers): wait up to a minute for it.
+    static func waitForDatabase(_ pool: PostgresPool, logger: Logger) async throws {
+        var attempt = 0
+        while true {
+            do {
+                _ = try await pool.query("SELECT 1")
+                return
+            } catch {
+                attempt += 1
+                if attempt >= 60 { throw error }
+                if attempt == 1 || attempt % 10 == 0 {
+                    logger.warning("database not reachable yet", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
