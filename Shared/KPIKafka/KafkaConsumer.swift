@@ -4,9 +4,8 @@ import Foundation
 /// What `poll` hands back: a record, or an error the consumer should know about.
 public enum KafkaConsumerEvent: Sendable {
     case message(KafkaMessage)
-    /// A consumer error. `offsetReset` is set when the partition's position was not available
-    /// on the broker (no committed offset yet, or the consumer fell behind the broker's retention).
-    case error(KafkaError, topic: String?, partition: Int32?, offsetReset: Bool)
+    /// A consumer error reported by librdkafka (it keeps trying on its own).
+    case error(KafkaError, topic: String?, partition: Int32?)
 }
 
 /// A consumer-group consumer with explicit offset storage: an offset is stored only when the
@@ -17,6 +16,7 @@ public enum KafkaConsumerEvent: Sendable {
 ///   cooperative pool; `close()` commits stored offsets and leaves the group.
 public final class KafkaConsumer: @unchecked Sendable {
     private let rk: OpaquePointer
+    private let logSink: UnsafeMutableRawPointer
     private let queue = DispatchQueue(label: "kpi.kafka.consumer")
     private let lock = NSLock()
     private var closed = false
@@ -25,17 +25,23 @@ public final class KafkaConsumer: @unchecked Sendable {
         "enable.auto.offset.store": "false",
         "enable.auto.commit": "true",
         "auto.commit.interval.ms": "1000",
-        // A fresh group starts from the beginning; a position lost to retention is reported
-        // as an error (see `offsetReset`) rather than skipped over silently.
-        "auto.offset.reset": "error",
+        // A fresh group starts from the beginning. A stored position that the broker no longer
+        // holds also restarts from the beginning, and librdkafka logs it as an OFFSET warning,
+        // which reaches the log handler (`KafkaLogLine.isOffsetResetAfterError`).
+        "auto.offset.reset": "earliest",
         "session.timeout.ms": "6000",
         "fetch.wait.max.ms": "10",
         "enable.partition.eof": "false",
     ]
 
-    public init(settings: [String: String], topics: [String]) throws {
+    public init(settings: [String: String], topics: [String], log: @escaping KafkaLogHandler) throws {
         let conf = try makeConf(Self.defaults.merging(settings) { _, new in new })
-        rk = try newClient(RD_KAFKA_CONSUMER, conf)
+        let sink = installLogSink(conf, log)
+        do { rk = try newClient(RD_KAFKA_CONSUMER, conf) } catch {
+            releaseLogSink(sink)
+            throw error
+        }
+        logSink = sink
         rd_kafka_poll_set_consumer(rk)
         let list = rd_kafka_topic_partition_list_new(Int32(topics.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -43,6 +49,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         let err = rd_kafka_subscribe(rk, list)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
             rd_kafka_destroy(rk)
+            releaseLogSink(sink)
             throw KafkaError(err)
         }
     }
@@ -65,8 +72,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) }
         if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
             let text = String(cString: rd_kafka_message_errstr(msg))
-            return .error(KafkaError(code: m.err.rawValue, message: text), topic: topic, partition: m.partition,
-                          offsetReset: m.err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET)
+            return .error(KafkaError(code: m.err.rawValue, message: text), topic: topic, partition: m.partition)
         }
         let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) } ?? []
         let key = m.key.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: m.key_len), as: UTF8.self) }
@@ -99,21 +105,6 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
-    /// Restarts a partition from its beginning (after an offset-reset error).
-    public func seekToBeginning(topic: String, partition: Int32) async throws {
-        try await onQueue { [self] in
-            let list = rd_kafka_topic_partition_list_new(1)!
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            let tp = rd_kafka_topic_partition_list_add(list, topic, partition)!
-            tp.pointee.offset = Int64(RD_KAFKA_OFFSET_BEGINNING)
-            if let error = rd_kafka_seek_partitions(rk, list, 5000) {
-                let e = KafkaError(code: rd_kafka_error_code(error).rawValue, message: String(cString: rd_kafka_error_string(error)))
-                rd_kafka_error_destroy(error)
-                throw e
-            }
-        }
-    }
-
     /// Messages behind the end of the partition after `message` (from librdkafka's cached
     /// high watermark; no broker round trip).
     public func lag(after message: KafkaMessage) -> Int64 {
@@ -141,6 +132,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 rd_kafka_commit(rk, nil, 0)
                 rd_kafka_consumer_close(rk)
                 rd_kafka_destroy(rk)
+                releaseLogSink(logSink)
                 cont.resume()
             }
         }

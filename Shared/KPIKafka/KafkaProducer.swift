@@ -8,6 +8,7 @@ import Foundation
 ///   what is in flight and stops it.
 public final class KafkaProducer: @unchecked Sendable {
     private let rk: OpaquePointer
+    private let logSink: UnsafeMutableRawPointer
     private let lock = NSLock()
     private var closed = false
     private var pollThread: Thread?
@@ -21,10 +22,15 @@ public final class KafkaProducer: @unchecked Sendable {
         "message.timeout.ms": "30000",
     ]
 
-    public init(settings: [String: String]) throws {
+    public init(settings: [String: String], log: @escaping KafkaLogHandler) throws {
         let conf = try makeConf(Self.defaults.merging(settings) { _, new in new })
         rd_kafka_conf_set_dr_msg_cb(conf, deliveryReport)
-        rk = try newClient(RD_KAFKA_PRODUCER, conf)
+        let sink = installLogSink(conf, log)
+        do { rk = try newClient(RD_KAFKA_PRODUCER, conf) } catch {
+            releaseLogSink(sink)
+            throw error
+        }
+        logSink = sink
         let thread = Thread { [unowned self] in
             while !self.isClosed { rd_kafka_poll(self.rk, 100) }
         }
@@ -135,6 +141,7 @@ public final class KafkaProducer: @unchecked Sendable {
                 rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
                 rd_kafka_poll(rk, 0)
                 rd_kafka_destroy(rk)
+                releaseLogSink(logSink)
                 cont.resume()
             }
         }

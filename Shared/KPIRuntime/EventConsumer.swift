@@ -36,7 +36,7 @@ public final class EventConsumer: Service, @unchecked Sendable {
     public func run() async throws {
         let consumer = try KafkaConsumer(
             settings: config.kafkaSettings.merging(["group.id": config.consumerGroup]) { _, new in new },
-            topics: handlers.topics)
+            topics: handlers.topics, log: kafkaLogHandler(logger: logger, metrics: metrics))
         lock.withLock { self.consumer = consumer }
         logger.info("consuming", metadata: ["kafka.topics": "\(handlers.topics)", "kafka.group": "\(config.consumerGroup)"])
         await withGracefulShutdownHandler {
@@ -50,32 +50,13 @@ public final class EventConsumer: Service, @unchecked Sendable {
                         }
                         metrics.consumerLag(topic: message.topic, partition: message.partition).set(consumer.lag(after: message))
                     }
-                case .error(let error, let topic, let partition, let offsetReset):
-                    await handleError(error, topic: topic, partition: partition, offsetReset: offsetReset, consumer: consumer)
+                case .error(let error, let topic, let partition):
+                    logger.warning("consumer error", metadata: ["error": "\(error)", "kafka.topic": "\(topic ?? "")", "kafka.partition": "\(partition ?? -1)"])
                 }
             }
         } onGracefulShutdown: {}
         await consumer.close()
         logger.info("consumer closed; stored offsets committed")
-    }
-
-    private func handleError(_ error: KafkaError, topic: String?, partition: Int32?, offsetReset: Bool, consumer: KafkaConsumer) async {
-        guard offsetReset, let topic, let partition else {
-            logger.warning("consumer error", metadata: ["error": "\(error)"])
-            return
-        }
-        if error.message.localizedCaseInsensitiveContains("out of range") {
-            // The broker no longer holds what this group has not read: say so loudly.
-            metrics.offsetResets(topic: topic).increment()
-            logger.error("consumer position no longer on the broker; reading the partition from its start (republish the outboxes if the broker lost events)",
-                         metadata: ["kafka.topic": "\(topic)", "kafka.partition": "\(partition)", "error": "\(error.message)"])
-        } else {
-            logger.info("no committed position; reading the partition from its start",
-                        metadata: ["kafka.topic": "\(topic)", "kafka.partition": "\(partition)"])
-        }
-        do { try await consumer.seekToBeginning(topic: topic, partition: partition) } catch {
-            logger.warning("seek failed", metadata: ["error": "\(error)"])
-        }
     }
 
     enum Outcome: String { case applied, duplicate, ignored, deadlettered }

@@ -99,7 +99,7 @@ public enum ServiceHost {
             if let own = definition.migrations { folders.append(own) }
             try await Migrator(schema: definition.name, folders: folders).run(on: p, logger: logger)
 
-            let prod = try KafkaProducer(settings: config.kafkaSettings)
+            let prod = try KafkaProducer(settings: config.kafkaSettings, log: kafkaLogHandler(logger: logger, metrics: metrics))
             producer = prod
             let relay = OutboxRelay(schema: definition.name, pool: p, producer: prod, metrics: metrics,
                                     pollMs: config.outboxPollMs, retentionDays: config.outboxRetentionDays, logger: logger)
