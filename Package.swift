@@ -37,9 +37,12 @@ var targets: [Target] = [
         "KPIRuntime", "KPIEvents", "KPIPostgres", "KPIKafka",
         "IdentityService", "CatalogueService", "StatisticsService", "GatewayService",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
     ], path: "Tests/UnitTests"),
     .testTarget(name: "IntegrationTests", dependencies: [
         "KPIRuntime", "KPIEvents", "KPIPostgres", "KPIKafka", "IdentityService",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Logging", package: "swift-log"),
     ], path: "Tests/IntegrationTests"),
 ]
 

@@ -6,6 +6,10 @@ public struct KafkaLogLine: Sendable {
     public var facility: String
     public var message: String
 
+    public init(level: Int32, facility: String, message: String) {
+        self.level = level; self.facility = facility; self.message = message
+    }
+
     /// librdkafka moved a consumer's position because the stored one was not on the broker any
     /// more (fell behind retention, or the broker lost its data). Logged by librdkafka as a
     /// warning with facility OFFSET; a fresh group's first reset is only debug-logged.

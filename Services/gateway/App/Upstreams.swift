@@ -8,14 +8,26 @@ import NIOCore
 /// default port on 127.0.0.1).
 public struct Upstreams: Sendable {
     public static let names = ["identity", "catalogue", "intake", "review", "statistics"]
+    /// The variable that names each service's base URL.
+    public static let variables = ["identity": "KPI_IDENTITY_URL", "catalogue": "KPI_CATALOGUE_URL", "intake": "KPI_INTAKE_URL",
+                                   "review": "KPI_REVIEW_URL", "statistics": "KPI_STATISTICS_URL"]
     public let urls: [String: String]
     let client: HTTPClient
 
-    public init(environment: EnvironmentVariables, client: HTTPClient = .shared) {
+    /// One client for all upstreams. A service that is down fails a request at once (no
+    /// retrying the connection until the deadline), so pages and readiness answer quickly.
+    public static let client: HTTPClient = {
+        var config = HTTPClient.Configuration()
+        config.timeout = .init(connect: .seconds(2), read: .seconds(30))
+        config.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+    }()
+
+    public init(environment: EnvironmentVariables, client: HTTPClient = Upstreams.client) {
         var urls: [String: String] = [:]
         for name in Self.names {
             let port = ServiceConfig.defaultPorts[name] ?? 0
-            urls[name] = environment.string("KPI_\(name.uppercased())_URL", default: "http://127.0.0.1:\(port)")
+            urls[name] = environment.string(Self.variables[name]!, default: "http://127.0.0.1:\(port)")
         }
         self.urls = urls
         self.client = client

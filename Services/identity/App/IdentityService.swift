@@ -13,7 +13,7 @@ public enum IdentityService {
         })
 
     /// The 34 units named in the manual, loaded at first start.
-    public static func seedUnits() throws -> [Unit] {
+    public static func seedUnits() throws -> [OrgUnit] {
         let url = Bundle.module.url(forResource: "Seed/units", withExtension: "csv")!
         return try UnitCSV.parse(try String(contentsOf: url, encoding: .utf8))
     }

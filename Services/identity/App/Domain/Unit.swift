@@ -1,7 +1,7 @@
 import KPIEvents
 
 /// A unit (หน่วยงาน), identified by its numeric code, never by its name.
-public struct Unit: Codable, Sendable, Equatable {
+public struct OrgUnit: Codable, Sendable, Equatable {
     public var code: Int
     public var nameTh: String
     public var kind: UnitKind
@@ -25,8 +25,8 @@ public enum UnitCSV {
         public var description: String { "units.csv line \(line): \(reason)" }
     }
 
-    public static func parse(_ text: String) throws -> [Unit] {
-        var units: [Unit] = []
+    public static func parse(_ text: String) throws -> [OrgUnit] {
+        var units: [OrgUnit] = []
         var seen = Set<Int>()
         for (index, raw) in text.split(whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
@@ -37,7 +37,7 @@ public enum UnitCSV {
             guard !fields[1].isEmpty else { throw LineError(line: index + 1, reason: "name is empty") }
             guard let kind = UnitKind(rawValue: fields[2]) else { throw LineError(line: index + 1, reason: "unknown kind \(fields[2])") }
             guard seen.insert(code).inserted else { throw LineError(line: index + 1, reason: "code \(code) appears twice") }
-            units.append(Unit(code: code, nameTh: fields[1], kind: kind))
+            units.append(OrgUnit(code: code, nameTh: fields[1], kind: kind))
         }
         return units
     }

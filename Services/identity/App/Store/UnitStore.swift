@@ -8,23 +8,23 @@ public struct UnitStore: Sendable {
 
     public init(db: ServiceDatabase) { self.db = db }
 
-    public func all() async throws -> [Unit] {
+    public func all() async throws -> [OrgUnit] {
         try await db.query("SELECT code, name_th, kind, active, version FROM units ORDER BY code").map(Self.unit)
     }
 
-    public func find(code: Int) async throws -> Unit? {
+    public func find(code: Int) async throws -> OrgUnit? {
         try await db.query("SELECT code, name_th, kind, active, version FROM units WHERE code = \(code)").first.map(Self.unit)
     }
 
     /// Adds a unit and publishes `UnitCreatedV1` in the same transaction.
-    public func create(_ unit: Unit) async throws {
+    public func create(_ unit: OrgUnit) async throws {
         try await db.transaction { tx in try await insert(unit, tx: tx) }
     }
 
     /// Loads the seed list when the table is empty (first start). Two instances starting at once
     /// take turns on an advisory lock, so the units and their events are written once.
     @discardableResult
-    public func seedIfEmpty(_ units: [Unit]) async throws -> Int {
+    public func seedIfEmpty(_ units: [OrgUnit]) async throws -> Int {
         try await db.transaction { tx in
             try await tx.query("SELECT pg_advisory_xact_lock(hashtext('kpi.identity.seed-units'))")
             let count = try await tx.query("SELECT count(*) FROM units").first?.decode(Int.self, at: 0) ?? 0
@@ -34,7 +34,8 @@ public struct UnitStore: Sendable {
         }
     }
 
-    func insert(_ unit: Unit, tx: Transaction) async throws {
+    /// Adds a unit inside a transaction the caller holds (bulk imports).
+    public func insert(_ unit: OrgUnit, tx: Transaction) async throws {
         try await tx.execute("""
             INSERT INTO units (code, name_th, kind, active, version)
             VALUES (\(unit.code), \(unit.nameTh), \(unit.kind.rawValue), \(unit.active), \(unit.version))
@@ -42,9 +43,9 @@ public struct UnitStore: Sendable {
         try await tx.publish(unit.createdEvent)
     }
 
-    static func unit(_ row: PostgresRow) throws -> Unit {
+    static func unit(_ row: PostgresRow) throws -> OrgUnit {
         let (code, name, kind, active, version) = try row.decode((Int, String, String, Bool, Int).self)
         guard let k = UnitKind(rawValue: kind) else { throw PostgresError.decoding("unknown unit kind \(kind)") }
-        return Unit(code: code, nameTh: name, kind: k, active: active, version: version)
+        return OrgUnit(code: code, nameTh: name, kind: k, active: active, version: version)
     }
 }
