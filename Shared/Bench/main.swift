@@ -1,0 +1,104 @@
+// kpi-bench: measures the running system (`bash deploy/kpi start` first) and prints numbers.
+//
+//   kpi-bench latency [count]   commit in identity → effect in catalogue and statistics, one
+//                               unit at a time; the writer is an identity instance of its own
+//                               (own pool, producer and relay, woken by its commits)
+//   kpi-bench burst [count]     many units in transactions of 500; time until statistics
+//                               applied them all (consumer throughput)
+//
+// Reads run/secrets.env and run/broker.addr like deploy/kpi; measures with the cluster's
+// superuser over its socket (run/pgsock). Leaves the units it made (codes from 500000).
+import Foundation
+import IdentityService
+import KPIKafka
+import KPIPostgres
+import KPIRuntime
+import Logging
+
+@preconcurrency import CRdKafka
+kpi_line_buffer_stdout()
+
+let runDir = ProcessInfo.processInfo.environment["KPI_RUN_DIR"] ?? "run"
+func readFile(_ path: String) -> String { (try? String(contentsOfFile: "\(runDir)/\(path)", encoding: .utf8)) ?? "" }
+var secrets: [String: String] = [:]
+for line in readFile("secrets.env").split(separator: "\n") {
+    let parts = line.split(separator: "=", maxSplits: 1)
+    if parts.count == 2 { secrets[String(parts[0])] = String(parts[1]) }
+}
+let port = Int(ProcessInfo.processInfo.environment["KPI_DB_PORT"] ?? "55432")!
+let brokers = readFile("broker.addr").trimmingCharacters(in: .whitespacesAndNewlines)
+guard !brokers.isEmpty, let password = secrets["KPI_IDENTITY_DB_PASSWORD"] else {
+    print("kpi-bench: start the system first (bash deploy/kpi start)")
+    exit(2)
+}
+let args = Array(CommandLine.arguments.dropFirst())
+let mode = args.first ?? "latency"
+let count = args.count > 1 ? Int(args[1]) ?? 300 : (mode == "burst" ? 5000 : 300)
+
+let admin = PostgresPool(config: PostgresConfig(host: FileManager.default.currentDirectoryPath + "/\(runDir)/pgsock", port: port, user: "postgres", poolSize: 2))
+let pool = PostgresPool(config: PostgresConfig(port: port, user: "identity", password: password, applicationName: "kpi-bench", poolSize: 4, searchPath: "identity"))
+let logger = Logger(label: "kpi-bench")
+let metrics = ServiceMetrics()
+let producer = try KafkaProducer(settings: ["bootstrap.servers": brokers, "client.id": "kpi-bench"], log: { _ in })
+let relay = OutboxRelay(schema: "identity", pool: pool, producer: producer, metrics: metrics, pollMs: 200, retentionDays: 30, logger: logger)
+let relayTask = Task { try await relay.run() }
+let db = ServiceDatabase(pool: pool, service: "identity", relayWake: { relay.nudge() })
+let units = UnitStore(db: db)
+
+func scalar(_ q: PostgresQuery) async throws -> Int { try await admin.query(q).first?.decode(Int.self, at: 0) ?? 0 }
+let firstCode = (try await scalar("SELECT COALESCE(max(code), 499999) + 1 FROM identity.units WHERE code >= 500000"))
+
+func waitApplied(_ schema: String, codes: ClosedRange<Int>, timeout: Double = 120) async throws {
+    let start = Date()
+    let q = PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(schema).unit_directory WHERE code BETWEEN \(codes.lowerBound) AND \(codes.upperBound)")
+    while try await scalar(q) < codes.count {
+        if Date().timeIntervalSince(start) > timeout { print("timed out waiting for \(schema)"); exit(1) }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+}
+
+func percentiles(_ label: String, _ values: [Double]) {
+    let s = values.sorted()
+    func p(_ q: Double) -> Double { s[min(s.count - 1, Int(Double(s.count - 1) * q))] }
+    print(String(format: "%@  n=%d  p50=%.1f ms  p95=%.1f ms  p99=%.1f ms  max=%.1f ms", label, s.count, p(0.5), p(0.95), p(0.99), s.last ?? 0))
+}
+
+switch mode {
+case "latency":
+    let codes = firstCode...(firstCode + count - 1)
+    for code in codes {
+        try await units.create(OrgUnit(code: code, nameTh: "หน่วยวัดเวลา \(code)", kind: .other))
+        try await waitApplied("statistics", codes: code...code)
+    }
+    try await waitApplied("catalogue", codes: codes)
+    for schema in ["catalogue", "statistics"] {
+        let rows = try await admin.query(PostgresQuery(unsafeSQL: """
+            SELECT EXTRACT(EPOCH FROM (i.applied_at - o.created_at)) * 1000
+            FROM identity.outbox o JOIN \(schema).inbox i ON i.event_id = o.event_id
+            JOIN identity.units u ON o.aggregate_id = 'unit-' || u.code
+            WHERE u.code BETWEEN \(codes.lowerBound) AND \(codes.upperBound)
+            """))
+        percentiles("identity commit → \(schema) effect", try rows.map { try $0.decode(Double.self, at: 0) })
+    }
+case "burst":
+    let codes = firstCode...(firstCode + count - 1)
+    let start = Date()
+    for batch in stride(from: codes.lowerBound, through: codes.upperBound, by: 500) {
+        let end = min(batch + 499, codes.upperBound)
+        try await db.transaction { tx in
+            for code in batch...end { try await units.insert(OrgUnit(code: code, nameTh: "หน่วยวัดปริมาณ \(code)", kind: .other), tx: tx) }
+        }
+    }
+    let written = Date().timeIntervalSince(start)
+    try await waitApplied("statistics", codes: codes, timeout: 600)
+    let applied = Date().timeIntervalSince(start)
+    print(String(format: "burst of %d events: written in %.2f s, all applied by statistics after %.2f s (%.0f events/s end to end)",
+                 count, written, applied, Double(count) / applied))
+default:
+    print("usage: kpi-bench latency [count] | burst [count]")
+    exit(2)
+}
+relayTask.cancel()
+await producer.close()
+await pool.close()
+await admin.close()
