@@ -55,6 +55,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     private var isClosed: Bool { lock.withLock { closed } }
+    var closedForPolling: Bool { isClosed }
 
     /// Waits up to `timeoutMs` for the next event; nil when none came or the consumer is closed.
     public func poll(timeoutMs: Int32 = 100) async -> KafkaConsumerEvent? {
@@ -141,6 +142,31 @@ public final class KafkaConsumer: @unchecked Sendable {
     private func onQueue(_ work: @escaping @Sendable () throws -> Void) async throws {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
             queue.async { cont.resume(with: Result { try work() }) }
+        }
+    }
+}
+
+extension KafkaConsumer {
+    /// The consumer's records and errors as an async sequence. It ends when the consumer is
+    /// closed or the iterating task is cancelled.
+    public var events: Events { Events(consumer: self) }
+
+    public struct Events: AsyncSequence, Sendable {
+        public typealias Element = KafkaConsumerEvent
+        let consumer: KafkaConsumer
+
+        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(consumer: consumer) }
+
+        public struct AsyncIterator: AsyncIteratorProtocol {
+            let consumer: KafkaConsumer
+
+            public mutating func next() async -> KafkaConsumerEvent? {
+                while !Task.isCancelled {
+                    guard !consumer.closedForPolling else { return nil }
+                    if let event = await consumer.poll(timeoutMs: 100) { return event }
+                }
+                return nil
+            }
         }
     }
 }

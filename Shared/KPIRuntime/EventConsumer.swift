@@ -39,9 +39,10 @@ public final class EventConsumer: Service, @unchecked Sendable {
             topics: handlers.topics, log: kafkaLogHandler(logger: logger, metrics: metrics))
         lock.withLock { self.consumer = consumer }
         logger.info("consuming", metadata: ["kafka.topics": "\(handlers.topics)", "kafka.group": "\(config.consumerGroup)"])
-        await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                guard let event = await consumer.poll(timeoutMs: 100) else { continue }
+        // Graceful shutdown cancels the loop between records; a record being applied finishes
+        // first (database calls do not stop half-way), and its offset is stored.
+        await cancelOnGracefulShutdown { [self] in
+            for await event in consumer.events {
                 switch event {
                 case .message(let message):
                     if await handle(message, consumer: consumer) {
@@ -54,7 +55,7 @@ public final class EventConsumer: Service, @unchecked Sendable {
                     logger.warning("consumer error", metadata: ["error": "\(error)", "kafka.topic": "\(topic ?? "")", "kafka.partition": "\(partition ?? -1)"])
                 }
             }
-        } onGracefulShutdown: {}
+        }
         await consumer.close()
         logger.info("consumer closed; stored offsets committed")
     }
