@@ -22,6 +22,7 @@ var targets: [Target] = [
         .product(name: "Logging", package: "swift-log"),
     ], path: "Shared/KPIKafka"),
     .target(name: "KPIEvents", dependencies: [], path: "Shared/KPIEvents"),
+    .systemLibrary(name: "CArgon2", path: "Shared/CArgon2", providers: [.apt(["libargon2-dev"])]),
     .target(name: "KPIRuntime", dependencies: [
         "KPIPostgres", "KPIKafka", "KPIEvents",
         .product(name: "Hummingbird", package: "hummingbird"),
@@ -51,7 +52,11 @@ for service in services {
     let resources = ["Migrations", "Seed"].filter { FileManager.default.fileExists(atPath: folder + $0) }
     targets.append(.target(
         name: appTarget(service),
-        dependencies: ["KPIRuntime", "KPIEvents"] + (service == "gateway" ? [.product(name: "AsyncHTTPClient", package: "async-http-client")] : []),
+        dependencies: ["KPIRuntime", "KPIEvents",
+                       .product(name: "Hummingbird", package: "hummingbird"),
+                       .product(name: "HTTPTypes", package: "swift-http-types")]
+            + (service == "gateway" ? [.product(name: "AsyncHTTPClient", package: "async-http-client")] : [])
+            + (service == "identity" ? ["CArgon2"] : []),
         path: "Services/\(service)/App",
         resources: resources.map { .copy($0) }))
     targets.append(.executableTarget(

@@ -33,5 +33,6 @@ public struct EnvironmentVariables: Sendable {
 public struct ConfigError: Error, CustomStringConvertible {
     public var key: String
     public var reason: String
+    public init(key: String, reason: String) { self.key = key; self.reason = reason }
     public var description: String { "configuration \(key) \(reason)" }
 }

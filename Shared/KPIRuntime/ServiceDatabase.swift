@@ -61,3 +61,10 @@ public final class Transaction: @unchecked Sendable {
         return envelope.id
     }
 }
+
+extension ServiceDatabase {
+    @discardableResult
+    public func execute(_ query: PostgresQuery) async throws -> Int {
+        try await pool.execute(query)
+    }
+}

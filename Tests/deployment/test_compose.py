@@ -80,6 +80,9 @@ def test_ports_and_connections_match_the_code():
         assert gateway[f"KPI_{name.upper()}_URL"] == f"http://{name}:{ports[name]}"
     assert services["gateway"]["ports"] == [f"{ports['gateway']}:{ports['gateway']}"]
     assert "KPI_DB_HOST" not in gateway, "the gateway keeps no data"
+    for name in SERVICES:
+        assert "KPI_DEMO" not in services[name]["environment"], "production creates no demo accounts"
+    assert services["identity"]["environment"]["KPI_ADMIN_PASSWORD"].startswith("${KPI_ADMIN_PASSWORD")
 
 
 def test_kafka_topics_match_the_declared_topics():

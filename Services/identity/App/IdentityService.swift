@@ -6,10 +6,15 @@ public enum IdentityService {
     public static let definition = ServiceDefinition(
         name: "identity",
         migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
-        routes: { router, runtime in Routes.register(on: router, units: UnitStore(db: runtime.db)) },
+        routes: { router, runtime in
+            Routes.register(on: router, units: UnitStore(db: runtime.db))
+            AccountRoutes.register(on: router, users: UserStore(db: runtime.db), sessions: SessionStore(db: runtime.db))
+        },
         startup: { runtime in
             let seeded = try await UnitStore(db: runtime.db).seedIfEmpty(try seedUnits())
             if seeded > 0 { runtime.logger.info("seed units loaded", metadata: ["units": "\(seeded)"]) }
+            let accounts = try await AccountSeed(db: runtime.db).run(environment: runtime.config.environment)
+            if !accounts.isEmpty { runtime.logger.info("accounts created at start", metadata: ["accounts": "\(accounts)"]) }
         })
 
     /// The 34 units named in the manual, loaded at first start.

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOCore
 import Foundation
 import KPIEvents
 import KPIKafka
@@ -95,3 +96,21 @@ func httpGet(_ url: String, headers: [(String, String)] = []) async throws -> (s
 /// Every integration test runs in this one suite, one at a time: they share the cluster, the
 /// broker and the services' consumer groups.
 @Suite(.serialized) enum IntegrationSuite {}
+
+/// A request with an optional JSON body; the reply's status and body.
+func httpSend(_ method: String, _ url: String, json: (any Encodable)? = nil, headers: [(String, String)] = []) async throws -> (status: Int, body: String) {
+    var request = HTTPClientRequest(url: url)
+    request.method = .init(rawValue: method)
+    for (k, v) in headers { request.headers.add(name: k, value: v) }
+    if let json {
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(json)))
+    }
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+    let body = try await response.body.collect(upTo: 10 * 1024 * 1024)
+    return (Int(response.status.code), String(buffer: body))
+}
+
+func jsonObject(_ text: String) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+}

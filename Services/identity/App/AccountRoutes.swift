@@ -1,0 +1,151 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import KPIRuntime
+
+/// identity's account API: registration, sign-in, sessions, user administration. The gateway
+/// forwards the browser's session token in `X-KPI-Session`; identity resolves it on every
+/// request and checks the rights itself, so a request sent straight to this port gets no more
+/// than the token allows.
+enum AccountRoutes {
+    static let sessionHeader = HTTPField.Name("X-KPI-Session")!
+    /// Registration bodies carry the form file (≤ 5 MB, base64); everything else is small.
+    static let maxRegistrationBody = 8 * 1024 * 1024
+    static let maxBody = 64 * 1024
+
+    static func register(on router: Router<ServiceRequestContext>, users: UserStore, sessions: SessionStore) {
+        router.post("/registrations") { request, context in
+            struct Body: Decodable { var registration: Registration; var formBase64: String? }
+            let body = try await decode(Body.self, request, context, limit: maxRegistrationBody)
+            var form: UserStore.Form?
+            if let b64 = body.formBase64, !b64.isEmpty {
+                guard let data = Data(base64Encoded: b64), let f = UserStore.Form(bytes: Array(data)) else {
+                    throw FieldProblems(fields: ["form": "ไฟล์ต้องเป็น PDF, PNG หรือ JPEG ขนาดไม่เกิน 5 MB"]).problem
+                }
+                form = f
+            }
+            let id = try await users.register(body.registration, form: form)
+            return try jsonResponse(["id": id.uuidString.lowercased()], status: .created)
+        }
+
+        router.post("/sessions") { request, context in
+            struct Body: Decodable { var username: String; var password: String; var address: String }
+            let body = try await decode(Body.self, request, context, limit: maxBody)
+            switch try await sessions.signIn(username: body.username, password: body.password, address: body.address) {
+            case .signedIn(let token, let csrf, let user):
+                struct Reply: Encodable { var token: String; var csrf: String; var user: UserView }
+                return try jsonResponse(Reply(token: token, csrf: csrf, user: user), status: .created)
+            case .pending:
+                throw Problem(status: .forbidden, title: "บัญชีรอการอนุมัติ", detail: "บัญชีของท่านรอผู้ดูแลระบบอนุมัติ", type: "urn:kpi:account-pending")
+            case .refused:
+                throw Problem(status: .unauthorized, title: "เข้าสู่ระบบไม่สำเร็จ", detail: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", type: "urn:kpi:sign-in-refused")
+            case .throttled:
+                throw Problem(status: .tooManyRequests, title: "ลองใหม่ภายหลัง", detail: "พยายามเข้าสู่ระบบผิดหลายครั้ง กรุณารอ 15 นาที", type: "urn:kpi:sign-in-throttled")
+            }
+        }
+
+        router.get("/sessions/current") { request, _ in
+            try jsonResponse(try await current(request, sessions))
+        }
+        router.put("/sessions/current/year") { request, context in
+            struct Body: Decodable { var yearBE: Int }
+            let body = try await decode(Body.self, request, context, limit: maxBody)
+            guard (2500...2700).contains(body.yearBE) else { throw Problem(status: .badRequest, detail: "ปีไม่ถูกต้อง") }
+            _ = try await current(request, sessions)
+            try await sessions.chooseYear(token: request.headers[sessionHeader] ?? "", yearBE: body.yearBE)
+            return Response(status: .noContent)
+        }
+        router.delete("/sessions/current") { request, _ in
+            if let token = request.headers[sessionHeader] { try await sessions.signOut(token: token) }
+            return Response(status: .noContent)
+        }
+
+        router.get("/workgroups") { _, _ in
+            struct Group: Encodable { var id: Int; var nameTh: String }
+            let rows = try await users.db.query("SELECT id, name_th FROM workgroups WHERE active ORDER BY id").decode((Int, String).self)
+            return try jsonResponse(rows.map { Group(id: $0.0, nameTh: $0.1) })
+        }
+
+        router.get("/users") { request, context in
+            _ = try await requireAdmin(request, sessions)
+            let q = request.uri.queryParameters
+            let status = q.get("status").flatMap { $0.isEmpty ? nil : $0 }
+            let unit = q.get("unit").flatMap { Int($0) }
+            let search = q.get("q").flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
+            return try jsonResponse(try await users.list(status: status, unitCode: unit, search: search, unmasked: true))
+        }
+        router.get("/users/:id") { request, context in
+            let me = try await current(request, sessions)
+            let id = try userId(context)
+            let admin = me.user.has(.administer)
+            guard admin || me.user.id == id else { throw forbidden }
+            guard let user = try await users.find(id, unmasked: admin) else { throw Problem(status: .notFound) }
+            return try jsonResponse(user)
+        }
+        router.post("/users/:id/approve") { request, context in
+            let admin = try await requireAdmin(request, sessions)
+            struct Body: Decodable { var rights: [Right]? }
+            let body = try await decode(Body.self, request, context, limit: maxBody)
+            try await users.approve(try userId(context), actor: admin.id, rights: body.rights.map(Set.init))
+            return Response(status: .noContent)
+        }
+        router.post("/users/:id/status") { request, context in
+            let admin = try await requireAdmin(request, sessions)
+            struct Body: Decodable { var status: String; var reason: String? }
+            let body = try await decode(Body.self, request, context, limit: maxBody)
+            try await users.setStatus(try userId(context), to: body.status, reason: body.reason, actor: admin.id)
+            return Response(status: .noContent)
+        }
+        router.put("/users/:id/rights") { request, context in
+            let admin = try await requireAdmin(request, sessions)
+            struct Body: Decodable { var rights: [Right] }
+            let body = try await decode(Body.self, request, context, limit: maxBody)
+            try await users.setRights(try userId(context), to: Set(body.rights), actor: admin.id)
+            return Response(status: .noContent)
+        }
+        router.get("/users/:id/form") { request, context in
+            _ = try await requireAdmin(request, sessions)
+            guard let form = try await users.registrationForm(try userId(context)) else { throw Problem(status: .notFound) }
+            return Response(status: .ok, headers: [.contentType: form.contentType, .contentDisposition: "inline"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: form.bytes)))
+        }
+        router.get("/users/:id/audit") { request, context in
+            _ = try await requireAdmin(request, sessions)
+            return try jsonResponse(try await users.auditTrail(try userId(context)))
+        }
+    }
+
+    static let forbidden = Problem(status: .forbidden, title: "ไม่มีสิทธิ์", detail: "บัญชีของท่านไม่มีสิทธิ์ทำรายการนี้")
+
+    static func current(_ request: Request, _ sessions: SessionStore) async throws -> SessionStore.Current {
+        guard let token = request.headers[sessionHeader], !token.isEmpty, token.count < 200,
+              let current = try await sessions.resolve(token: token) else {
+            throw Problem(status: .unauthorized, title: "กรุณาเข้าสู่ระบบ", detail: "ยังไม่ได้เข้าสู่ระบบ หรือหมดเวลาใช้งาน")
+        }
+        return current
+    }
+
+    static func requireAdmin(_ request: Request, _ sessions: SessionStore) async throws -> UserView {
+        let me = try await current(request, sessions)
+        guard me.user.has(.administer) else { throw forbidden }
+        return me.user
+    }
+
+    static func userId(_ context: ServiceRequestContext) throws -> UUID {
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
+            throw Problem(status: .badRequest, detail: "รหัสผู้ใช้ไม่ถูกต้อง")
+        }
+        return id
+    }
+
+    /// Decodes a JSON body no larger than `limit`; anything else is a 400/413 problem.
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: ServiceRequestContext, limit: Int) async throws -> T {
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: limit) } catch {
+            throw Problem(status: .contentTooLarge, detail: "ข้อมูลมีขนาดใหญ่เกินไป")
+        }
+        do { return try JSONDecoder().decode(T.self, from: Data(buffer: buffer)) } catch {
+            throw Problem(status: .badRequest, detail: "ข้อมูลไม่อยู่ในรูปแบบที่ถูกต้อง")
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import KPIPostgres
+import KPIRuntime
+
+/// Sign-in, sessions and throttling. A session token is 32 random bytes; the table keeps only
+/// its SHA-256, computed by PostgreSQL.
+public struct SessionStore: Sendable {
+    let db: ServiceDatabase
+    let hasher: PasswordHasher
+    let policy: Policy
+
+    public struct Policy: Sendable {
+        /// A session unused this long is over.
+        public var idleTimeout: Duration = .seconds(30 * 60)
+        /// Failures counted within this window.
+        public var failureWindow: Duration = .seconds(15 * 60)
+        /// One account from one address: refused after this many failures in the window.
+        public var perAccountAndAddress = 5
+        /// One address, any accounts (guessing across accounts).
+        public var perAddress = 30
+        /// One account, any addresses (a spread-out attack). Higher, so that an attacker
+        /// cannot easily keep a user locked out; and it ends with the window.
+        public var perAccount = 50
+        public init() {}
+    }
+
+    public init(db: ServiceDatabase, hasher: PasswordHasher = PasswordHasher(), policy: Policy = Policy()) {
+        self.db = db; self.hasher = hasher; self.policy = policy
+    }
+
+    public enum SignInResult: Sendable {
+        case signedIn(token: String, csrf: String, user: UserView)
+        /// The password was right, but the account waits for approval: say so (the caller has
+        /// proved it is theirs).
+        case pending
+        /// Unknown user, wrong password, rejected or disabled account: one answer for all.
+        case refused
+        case throttled
+    }
+
+    public func signIn(username: String, password: String, address: String) async throws -> SignInResult {
+        let name = username.lowercased()
+        let keys = ["acct:\(name)|addr:\(address)", "addr:\(address)", "acct:\(name)"]
+        let limits = [policy.perAccountAndAddress, policy.perAddress, policy.perAccount]
+        let seconds = Int(policy.failureWindow.components.seconds)
+        for (key, limit) in zip(keys, limits) {
+            let failures = try await db.query("""
+                SELECT count(*) FROM sign_in_failures WHERE key = \(key) AND at > now() - make_interval(secs => \(seconds))
+                """).first?.decode(Int.self, at: 0) ?? 0
+            if failures >= limit { return .throttled }
+        }
+        let row = try await db.query("SELECT id, password_hash, status FROM users WHERE lower(username) = \(name)").first
+        let (id, hash, status) = try row?.decode((UUID, String, String).self) ?? (UUID(), PasswordHasher.decoy, "none")
+        let ok = await hasher.verify(password, encoded: hash) && row != nil
+        guard ok, status == "active" else {
+            if !ok {
+                try await db.transaction { tx in
+                    for key in keys { try await tx.execute("INSERT INTO sign_in_failures (key) VALUES (\(key))") }
+                    try await tx.execute("DELETE FROM sign_in_failures WHERE at < now() - interval '1 day'")
+                }
+            }
+            return ok && status == "pending" ? .pending : .refused
+        }
+        let token = Self.randomToken(), csrf = Self.randomToken()
+        // A new session at every sign-in (no fixation); the account's failures are forgotten.
+        try await db.transaction { tx in
+            try await tx.execute("""
+                INSERT INTO sessions (token_hash, user_id, csrf_token) VALUES (sha256(convert_to(\(token), 'UTF8')), \(id), \(csrf))
+                """)
+            try await tx.execute("DELETE FROM sign_in_failures WHERE key = \(keys[0]) OR key = \(keys[2])")
+        }
+        guard let user = try await UserStore(db: db).find(id) else { return .refused }
+        return .signedIn(token: token, csrf: csrf, user: user)
+    }
+
+    public struct Current: Codable, Sendable {
+        public var user: UserView
+        public var csrf: String
+        public var yearBE: Int?
+    }
+
+    /// The session's user, if the session exists, is not idle too long and the account is
+    /// active. Rights are read fresh: a change takes effect on the next request.
+    public func resolve(token: String) async throws -> Current? {
+        let idle = Int(policy.idleTimeout.components.seconds)
+        guard let row = try await db.query("""
+            UPDATE sessions SET last_seen_at = now()
+            WHERE token_hash = sha256(convert_to(\(token), 'UTF8')) AND last_seen_at > now() - make_interval(secs => \(idle))
+            RETURNING user_id, csrf_token, year_be
+            """).first else { return nil }
+        let (userId, csrf, year) = try row.decode((UUID, String, Int?).self)
+        guard let user = try await UserStore(db: db).find(userId), user.status == "active" else { return nil }
+        return Current(user: user, csrf: csrf, yearBE: year)
+    }
+
+    public func chooseYear(token: String, yearBE: Int) async throws {
+        try await db.execute("UPDATE sessions SET year_be = \(yearBE) WHERE token_hash = sha256(convert_to(\(token), 'UTF8'))")
+    }
+
+    public func signOut(token: String) async throws {
+        try await db.execute("DELETE FROM sessions WHERE token_hash = sha256(convert_to(\(token), 'UTF8'))")
+    }
+
+    /// 32 random bytes, base64url without padding.
+    static func randomToken() -> String {
+        var rng = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}

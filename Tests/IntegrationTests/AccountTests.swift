@@ -1,0 +1,141 @@
+import Foundation
+import IdentityService
+import Testing
+
+/// Registration, approval, sign-in, rights and sessions, against the identity process.
+extension IntegrationSuite {
+@Suite struct AccountTests {
+    let identity = ServiceProcess("identity", port: 18101, environment: ["KPI_DEMO": "true"])
+    var base: String { identity.baseURL }
+    static let admin = ProcessInfo.processInfo.environment["KPI_ADMIN_PASSWORD"] ?? ""
+    static let demo = ProcessInfo.processInfo.environment["KPI_DEMO_PASSWORD"] ?? ""
+
+    /// A valid national ID (check digit computed), different per call.
+    static func nationalId() -> String {
+        let body = "1" + (0..<11).map { _ in String(Int.random(in: 0...9)) }.joined()
+        let d: [Int] = body.compactMap(\.wholeNumberValue)
+        var sum = 0
+        for i in 0..<12 { sum += d[i] * (13 - i) }
+        return body + String((11 - sum % 11) % 10)
+    }
+
+    static func registration(_ username: String, password: String = "ครูใจดี-2567!", unit: Int = 3) -> Registration {
+        Registration(nationalId: nationalId(), title: "นาง", firstNameTh: "สมศรี", lastNameTh: "ใจดี", firstNameEn: "Somsri",
+                     lastNameEn: "Jaidee", staffKind: "civil_servant", position: "ครู", officePhone: "055-711-234",
+                     mobile: "081-234-5678", unitCode: unit, province: "กำแพงเพชร", email: "somsri@example.org",
+                     username: username, password: password)
+    }
+
+    struct RegisterBody: Encodable { var registration: Registration; var formBase64: String? }
+    struct SignIn: Encodable { var username: String; var password: String; var address: String }
+
+    func signIn(_ user: String, _ password: String, from address: String = "10.0.0.1") async throws -> (status: Int, token: String?) {
+        let reply = try await httpSend("POST", "\(base)/sessions", json: SignIn(username: user, password: password, address: address))
+        return (reply.status, jsonObject(reply.body)["token"] as? String)
+    }
+
+    func register(_ r: Registration, form: [UInt8]? = nil) async throws -> (status: Int, body: String) {
+        try await httpSend("POST", "\(base)/registrations", json: RegisterBody(registration: r, formBase64: form.map { Data($0).base64EncodedString() }))
+    }
+
+    @Test("register → pending → administrator approves (opening the signed form) → sign in with default rights")
+    func registrationToSignIn() async throws {
+        try await withServices([identity]) {
+            let username = "somsri\(Int.random(in: 1000...9999))"
+            let pdf = Array("%PDF-1.4\nแบบคำขอสิทธิ์\n%%EOF".utf8)
+            let r = Self.registration(username)
+            let created = try await register(r, form: pdf)
+            #expect(created.status == 201, "\(created.body)")
+            let id = try #require(jsonObject(created.body)["id"] as? String)
+
+            #expect(try await signIn(username, r.password).status == 403)            // right password: told it waits
+            let wrong = try await signIn(username, "wrong-password-1")
+            let unknown = try await signIn("nobody-\(username)", "wrong-password-1")
+            #expect(wrong.status == 401 && unknown.status == 401)                      // one answer for both
+
+            let adminToken = try #require(try await signIn("admin", Self.admin).token)
+            let auth = [("X-KPI-Session", adminToken)]
+            let pending = try await httpSend("GET", "\(base)/users?status=pending", headers: auth)
+            #expect(pending.status == 200 && pending.body.contains(username) && pending.body.contains(r.nationalId))
+            let form = try await httpSend("GET", "\(base)/users/\(id)/form", headers: auth)
+            #expect(form.status == 200 && form.body.hasPrefix("%PDF-"))
+            #expect(try await httpSend("POST", "\(base)/users/\(id)/approve", json: [String: String](), headers: auth).status == 204)
+
+            let token = try #require(try await signIn(username, r.password).token)
+            let me = try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", token)])
+            #expect(me.status == 200)
+            let user = try #require(jsonObject(me.body)["user"] as? [String: Any])
+            #expect(Set(user["rights"] as? [String] ?? []) == ["view", "view_summary", "report"])
+            #expect(user["nationalId"] as? String != r.nationalId)                     // masked for its owner
+            #expect((user["nationalId"] as? String)?.contains("xxxxx") == true)
+            let audit = try await httpSend("GET", "\(base)/users/\(id)/audit", headers: auth)
+            #expect(audit.body.contains("\"newValue\":\"active\"") && audit.body.contains("\"actor\":\"admin\""))
+        }
+    }
+
+    @Test("bad registrations are refused field by field and store nothing")
+    func badRegistrations() async throws {
+        try await withServices([identity]) {
+            var r = Self.registration("badid\(Int.random(in: 1000...9999))")
+            r.nationalId = "1234567890123"
+            let badId = try await register(r)
+            #expect(badId.status == 422 && badId.body.contains("nationalId"))
+            r = Self.registration("common\(Int.random(in: 1000...9999))", password: "password123")
+            #expect(try await register(r).body.contains("password"))
+            r = Self.registration("notpdf\(Int.random(in: 1000...9999))")
+            let notPDF = try await register(r, form: Array("<html>not a form</html>".utf8))
+            #expect(notPDF.status == 422 && notPDF.body.contains("form"))
+            let dup = Self.registration("demo-school")
+            #expect(try await register(dup).body.contains("username"))
+            #expect(try await signIn(r.username, r.password).status == 401)            // nothing was stored
+        }
+    }
+
+    @Test("rights are checked by identity itself; a change takes effect on the next request")
+    func rightsAndSessions() async throws {
+        try await withServices([identity]) {
+            #expect(try await httpSend("GET", "\(base)/users").status == 401)
+            let school = try #require(try await signIn("demo-school", Self.demo).token)
+            #expect(try await httpSend("GET", "\(base)/users", headers: [("X-KPI-Session", school)]).status == 403)
+
+            let adminToken = try #require(try await signIn("admin", Self.admin).token)
+            let auth = [("X-KPI-Session", adminToken)]
+            let list = try await httpSend("GET", "\(base)/users?q=demo-district", headers: auth)
+            let district = try #require((try JSONSerialization.jsonObject(with: Data(list.body.utf8)) as? [[String: Any]])?.first)
+            let districtId = try #require(district["id"] as? String)
+            let districtToken = try #require(try await signIn("demo-district", Self.demo).token)
+            let before = try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", districtToken)])
+            #expect(before.body.contains("define_indicators"))
+
+            #expect(try await httpSend("PUT", "\(base)/users/\(districtId)/rights", json: ["rights": ["view", "review"]], headers: auth).status == 204)
+            let after = try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", districtToken)])
+            #expect(!after.body.contains("define_indicators") && after.body.contains("review"))
+
+            #expect(try await httpSend("POST", "\(base)/users/\(districtId)/status", json: ["status": "disabled"], headers: auth).status == 204)
+            #expect(try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", districtToken)]).status == 401)
+            #expect(try await signIn("demo-district", Self.demo).status == 401)
+            #expect(try await httpSend("POST", "\(base)/users/\(districtId)/status", json: ["status": "active"], headers: auth).status == 204)
+            let restored = Right.allCases.filter { UserKind.districtStaff.defaultRights.contains($0) }.map(\.rawValue)
+            #expect(try await httpSend("PUT", "\(base)/users/\(districtId)/rights", json: ["rights": restored], headers: auth).status == 204)
+
+            #expect(try await httpSend("DELETE", "\(base)/sessions/current", headers: [("X-KPI-Session", school)]).status == 204)
+            #expect(try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", school)]).status == 401)
+        }
+    }
+
+    @Test("repeated failures throttle that account from that address only, and a success is not needed to see it")
+    func throttling() async throws {
+        try await withServices([identity]) {
+            let address = "192.0.2.\(Int.random(in: 1...250))"
+            for _ in 0..<5 {
+                let failed = try await signIn("demo-school", "not-the-password", from: address)
+                #expect(failed.status == 401)
+            }
+            let throttled = try await signIn("demo-school", Self.demo, from: address)
+            #expect(throttled.status == 429)
+            let elsewhere = try await signIn("demo-school", Self.demo, from: "198.51.100.7")
+            #expect(elsewhere.status == 201)
+        }
+    }
+}
+}
