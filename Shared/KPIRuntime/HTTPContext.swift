@@ -5,10 +5,36 @@ import Logging
 /// The request context of every service's router.
 public struct ServiceRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The peer's IP address (for sign-in throttling), when known.
+    public let remoteAddress: String?
+    /// The signed-in user, set by the gateway's session middleware.
+    public var session: SessionInfo?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
+}
+
+/// Who is signed in, as identity reported it for this request.
+public struct SessionInfo: Codable, Sendable {
+    public struct User: Codable, Sendable {
+        public var id: String
+        public var username: String
+        public var nationalId: String
+        public var title: String
+        public var firstNameTh: String
+        public var lastNameTh: String
+        public var position: String
+        public var unitCode: Int
+        public var rights: [String]
+        public var mustChangePassword: Bool
+    }
+    public var user: User
+    public var csrf: String
+    public var yearBE: Int?
+
+    public func has(_ right: String) -> Bool { user.rights.contains(right) }
 }
 
 extension HTTPField.Name {

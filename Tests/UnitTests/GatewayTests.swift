@@ -13,7 +13,7 @@ import Testing
         router.add(middleware: ProblemMiddleware())
         var env: [String: String] = [:]
         for name in Upstreams.names { env[Upstreams.variables[name]!] = "http://127.0.0.1:9" }
-        Routes.register(on: router, upstreams: Upstreams(environment: EnvironmentVariables(env)))
+        Routes.register(on: router, upstreams: Upstreams(environment: EnvironmentVariables(env)), secureCookies: false)
         return Application(router: router)
     }
 

@@ -7,7 +7,12 @@ public enum GatewayService {
         name: "gateway",
         migrations: nil,
         usesDatabase: false,
-        routes: { router, runtime in Routes.register(on: router, upstreams: Upstreams(environment: runtime.config.environment)) },
+        routes: { router, runtime in
+            let env = runtime.config.environment
+            // Secure cookies whenever the public address is https (behind a TLS proxy).
+            let secure = env.string("KPI_PUBLIC_URL", default: "").hasPrefix("https://")
+            Routes.register(on: router, upstreams: Upstreams(environment: env), secureCookies: secure)
+        },
         readiness: { runtime in
             let upstreams = Upstreams(environment: runtime.config.environment)
             var checks: [String: HealthRoutes.Check] = [:]

@@ -3,11 +3,16 @@ import KPIRuntime
 
 /// The gateway's public routes: the web pages and the public JSON API (/api/v1).
 enum Routes {
-    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams) {
-        router.add(middleware: SecurityHeadersMiddleware())
-        router.get("/") { _, _ in UnitPages.home() }
+    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool) {
+        router.add(middleware: SecurityHeadersMiddleware(tls: secureCookies))
+        router.add(middleware: SessionMiddleware(upstreams: upstreams))
+        router.add(middleware: PageErrorMiddleware())
         router.get("/static/kpi.css") { _, _ in stylesheet() }
-        router.get("/units") { _, _ in UnitPages.list(try await upstreams.getJSON([UnitView].self, "identity", "/units")) }
+        router.get("/units") { _, context in
+            UnitPages.list(try await upstreams.getJSON([UnitView].self, "identity", "/units"), session: context.session)
+        }
+        AccountRoutes.register(on: router, upstreams: upstreams, secureCookies: secureCookies)
+        AdminRoutes.register(on: router, upstreams: upstreams)
 
         let api = router.group("/api/v1")
         api.get("/units") { _, _ in try await upstreams.forward("identity", "/units") }

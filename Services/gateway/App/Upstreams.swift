@@ -62,6 +62,29 @@ public struct Upstreams: Sendable {
         }
     }
 
+    /// Sends a request with an optional JSON body, carrying the session token (identity
+    /// resolves and checks it) and the correlation id.
+    public func send(_ service: String, _ method: HTTPRequest.Method, _ path: String, json: (any Encodable)? = nil,
+                     session: String? = nil) async throws -> Reply {
+        guard let base = urls[service] else { throw Problem(status: .internalServerError) }
+        var request = HTTPClientRequest(url: base + path)
+        request.method = .init(rawValue: method.rawValue)
+        if let id = Correlation.id { request.headers.add(name: "X-Correlation-Id", value: id) }
+        if let session { request.headers.add(name: "X-KPI-Session", value: session) }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(json)))
+        }
+        do {
+            let response = try await client.execute(request, timeout: .seconds(15))
+            let body = try await response.body.collect(upTo: Self.maxBody)
+            return Reply(status: .init(code: Int(response.status.code)),
+                         contentType: response.headers.first(name: "content-type") ?? "application/json", body: body)
+        } catch {
+            throw Problem(status: .badGateway, title: "Service unavailable", detail: "\(service) did not answer")
+        }
+    }
+
     /// Decodes a JSON reply, or throws the upstream's problem as ours.
     public func getJSON<T: Decodable>(_ type: T.Type, _ service: String, _ path: String) async throws -> T {
         let reply = try await get(service, path)

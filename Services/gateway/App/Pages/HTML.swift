@@ -1,4 +1,5 @@
 import Hummingbird
+import KPIRuntime
 
 /// Escapes text for HTML element content and attribute values.
 func esc(_ text: String) -> String {
@@ -17,8 +18,22 @@ func esc(_ text: String) -> String {
     return out
 }
 
+/// The menu: only what the user's rights allow.
+func menu(_ session: SessionInfo?) -> String {
+    guard let s = session else {
+        return #"<a href="/units">หน่วยงาน</a><a href="/signin">เข้าสู่ระบบ</a><a href="/register">ลงทะเบียน</a>"#
+    }
+    var items = [#"<a href="/year">เลือกปี</a>"#, #"<a href="/units">หน่วยงาน</a>"#]
+    if s.has("administer") { items.append(#"<a href="/admin/users" id="menu-admin-users">จัดการผู้ใช้</a>"#) }
+    items.append("""
+        <form method="post" action="/signout" class="inline"><input type="hidden" name="csrf" value="\(esc(s.csrf))">\
+        <button type="submit" class="link">ออกจากระบบ</button></form>
+        """)
+    return items.joined()
+}
+
 /// The page shell: Thai first, phone-width first, one small stylesheet.
-func page(title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
+func page(title: String, session: SessionInfo? = nil, status: HTTPResponse.Status = .ok, body: String) -> Response {
     let html = """
     <!doctype html>
     <html lang="th">
@@ -30,7 +45,7 @@ func page(title: String, body: String, status: HTTPResponse.Status = .ok) -> Res
     </head>
     <body>
     <header class="top"><a class="brand" href="/">KPI-Online</a>
-    <nav><a href="/units">หน่วยงาน</a></nav></header>
+    <nav>\(menu(session))</nav></header>
     <main id="main">
     \(body)
     </main>
@@ -64,5 +79,17 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .muted{color:var(--muted)}
 .badge{display:inline-block;padding:0 .4rem;border-radius:.3rem;background:#e7f3e9;color:var(--ok);font-size:.85rem}
 footer{padding:1rem;text-align:center;color:var(--muted);font-size:.85rem}
+form.inline{display:inline;margin:0}
+button.link{background:none;border:0;color:#fff;font:inherit;cursor:pointer;padding:0}
+.card{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:1rem;margin:0 0 1rem}
+label{display:block;margin:.6rem 0 .2rem;font-weight:600}
+input[type=text],input[type=password],input[type=email],input[type=tel],select,textarea{width:100%;padding:.5rem;font:inherit;border:1px solid #9aa5b1;border-radius:.3rem}
+input:focus,select:focus,button:focus,a:focus{outline:3px solid #f0b400;outline-offset:1px}
+.btn{display:inline-block;padding:.5rem 1rem;border:0;border-radius:.3rem;background:var(--brand);color:#fff;font:inherit;cursor:pointer;text-decoration:none}
+.btn.green{background:var(--ok)}.btn.red{background:#b3261e}
+.err{color:#b3261e;font-size:.9rem}.alert{padding:.7rem;border-radius:.3rem;background:#fdecea;color:#8a1c14;margin:0 0 1rem}
+.note{padding:.7rem;border-radius:.3rem;background:#e8f1fb;margin:0 0 1rem}
+.grid{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr))}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.facts dt{color:var(--muted)}
 @media (max-width:480px){th.opt,td.opt{display:none}body{font-size:15px}}
 """

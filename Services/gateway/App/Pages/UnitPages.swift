@@ -1,4 +1,5 @@
 import Hummingbird
+import KPIRuntime
 
 /// A unit as identity's API returns it.
 struct UnitView: Decodable, Sendable {
@@ -11,7 +12,7 @@ struct UnitView: Decodable, Sendable {
 enum UnitPages {
     static let kindLabel = ["school": "โรงเรียน", "district": "สำนักงานเขตพื้นที่", "other": "หน่วยงานอื่น"]
 
-    static func list(_ units: [UnitView]) -> Response {
+    static func list(_ units: [UnitView], session: SessionInfo?) -> Response {
         let rows = units.map { u in
             """
             <tr><td class="num">\(u.code)</td><td>\(esc(u.nameTh))</td>\
@@ -19,7 +20,7 @@ enum UnitPages {
             <td>\(u.active ? "<span class=\"badge\">ใช้งาน</span>" : "<span class=\"muted\">ปิดใช้งาน</span>")</td></tr>
             """
         }.joined(separator: "\n")
-        return page(title: "หน่วยงาน", body: """
+        return page(title: "หน่วยงาน", session: session, body: """
             <h1>หน่วยงาน <span class="muted">(Units)</span></h1>
             <p class="muted">ทั้งหมด \(units.count) หน่วยงาน</p>
             <table>
@@ -31,11 +32,5 @@ enum UnitPages {
             """)
     }
 
-    static func home() -> Response {
-        page(title: "หน้าแรก", body: """
-            <h1>ระบบรายงานผลการดำเนินงานตามตัวชี้วัด</h1>
-            <p>KPI-Online: ตัวชี้วัด รอบรายงาน ผลการประเมินตนเอง และผลการตรวจของเขตพื้นที่</p>
-            <p><a href="/units">ดูรายชื่อหน่วยงาน</a></p>
-            """)
-    }
+
 }

@@ -1,0 +1,140 @@
+import Foundation
+import Hummingbird
+import KPIRuntime
+
+/// The browser's account pages: sign-in and out, registration, year choice.
+enum AccountRoutes {
+    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool) {
+        router.get("/") { _, context in
+            AccountPages.home(context.session, years: [])
+        }
+
+        router.get("/signin") { request, context in
+            if context.session != nil { return Response.redirect(to: "/", type: .found) }
+            return try withAnonymousCSRF(request, secure: secureCookies) { AccountPages.signIn(csrf: $0) }
+        }
+        router.post("/signin") { request, context in
+            let form = try await Forms.fields(request)
+            try checkCSRF(form["csrf"], request: request, context: context)
+            let username = String((form["username"] ?? "").prefix(40))
+            struct Body: Encodable { var username: String; var password: String; var address: String }
+            let reply = try await upstreams.send("identity", .post, "/sessions",
+                                                 json: Body(username: username, password: String((form["password"] ?? "").prefix(128)),
+                                                            address: context.remoteAddress ?? "unknown"))
+            let csrf = form["csrf"] ?? ""
+            switch reply.status {
+            case .created:
+                struct Signed: Decodable { var token: String }
+                let signed = try JSONDecoder().decode(Signed.self, from: Data(buffer: reply.body))
+                var response = Response.redirect(to: "/year", type: .normal)
+                response.setCookie(try SessionCookie.make(signed.token, secure: secureCookies))
+                return response
+            case .forbidden:
+                return AccountPages.pending()
+            case .tooManyRequests:
+                return AccountPages.signIn(error: "พยายามเข้าสู่ระบบผิดหลายครั้ง กรุณารอ 15 นาทีแล้วลองใหม่", username: username, csrf: csrf, status: .tooManyRequests)
+            default:
+                return AccountPages.signIn(error: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", username: username, csrf: csrf, status: .unauthorized)
+            }
+        }
+
+        router.post("/signout") { request, context in
+            let form = try await Forms.fields(request)
+            try checkCSRF(form["csrf"], request: request, context: context)
+            if let token = request.sessionToken { _ = try? await upstreams.send("identity", .delete, "/sessions/current", session: token) }
+            var response = Response.redirect(to: "/signin", type: .normal)
+            response.setCookie(try SessionCookie.clear(secure: secureCookies))
+            return response
+        }
+
+        router.get("/register") { request, context in
+            let units = try await upstreams.getJSON([UnitView].self, "identity", "/units")
+            return try withAnonymousCSRF(request, secure: secureCookies) {
+                AccountPages.register(units: units, values: [:], errors: [:], csrf: $0)
+            }
+        }
+        router.post("/register") { request, context in
+            let parts = try await Forms.multipart(request)
+            try checkCSRF(parts["csrf"]?.text, request: request, context: context)
+            var values: [String: String] = [:]
+            for key in AccountPages.fields.map(\.key) + ["staffKind", "unitCode"] { values[key] = parts[key]?.text ?? "" }
+            let body = RegistrationBody(values, password: parts["password"]?.text ?? "", form: parts["form"]?.bytes)
+            let reply = try await upstreams.send("identity", .post, "/registrations", json: body)
+            if reply.status == .created { return AccountPages.registered() }
+            guard reply.status == .unprocessableContent else {
+                throw PageError(status: .badRequest, messageTh: "ลงทะเบียนไม่สำเร็จ กรุณาลองอีกครั้ง")
+            }
+            let units = try await upstreams.getJSON([UnitView].self, "identity", "/units")
+            return AccountPages.register(units: units, values: values, errors: fieldErrors(reply), csrf: parts["csrf"]?.text ?? "",
+                                         status: .unprocessableContent)
+        }
+
+        router.get("/year") { _, context in
+            let s = try requireSession(context)
+            return AccountPages.year(s, years: try await upstreams.getJSON([YearView].self, "catalogue", "/years"))
+        }
+        router.post("/year") { request, context in
+            let s = try requireSession(context)
+            let form = try await Forms.fields(request)
+            try checkCSRF(form["csrf"], request: request, context: context)
+            guard let year = Int(form["year"] ?? ""),
+                  try await upstreams.getJSON([YearView].self, "catalogue", "/years").contains(where: { $0.yearBE == year }) else {
+                throw PageError(status: .badRequest, messageTh: "ไม่มีปีที่เลือก")
+            }
+            _ = s
+            let reply = try await upstreams.send("identity", .put, "/sessions/current/year", json: ["yearBE": year], session: request.sessionToken)
+            guard reply.status == .noContent else { throw PageError(status: .badRequest, messageTh: "เลือกปีไม่สำเร็จ") }
+            return Response.redirect(to: "/", type: .normal)
+        }
+    }
+
+    static func requireSession(_ context: ServiceRequestContext) throws -> SessionInfo {
+        guard let s = context.session else { throw SignInRequired() }
+        return s
+    }
+
+    /// Shows a form before sign-in with a double-submit CSRF token (cookie + hidden field).
+    static func withAnonymousCSRF(_ request: Request, secure: Bool, _ render: (String) -> Response) throws -> Response {
+        let token = request.cookies[SessionCookie.anonymousCSRF]?.value ?? randomToken()
+        var response = render(token)
+        response.setCookie(try Cookie.validated(name: SessionCookie.anonymousCSRF, value: token, path: "/", secure: secure,
+                                                httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    /// The `fields` of identity's 422 problem ("field: message; …").
+    static func fieldErrors(_ reply: Upstreams.Reply) -> [String: String] {
+        struct P: Decodable { var detail: String? }
+        let detail = (try? JSONDecoder().decode(P.self, from: Data(buffer: reply.body)))?.detail ?? ""
+        var out: [String: String] = [:]
+        for item in detail.components(separatedBy: "; ") {
+            let kv = item.components(separatedBy: ": ")
+            if kv.count >= 2 { out[kv[0]] = kv.dropFirst().joined(separator: ": ") }
+        }
+        return out
+    }
+}
+
+/// Thrown by pages that need a signed-in user: they redirect to the sign-in page.
+struct SignInRequired: Error {}
+
+/// The registration as identity's `POST /registrations` takes it.
+struct RegistrationBody: Encodable {
+    struct Registration: Encodable {
+        var nationalId, title, firstNameTh, lastNameTh, firstNameEn, lastNameEn, staffKind, position: String
+        var officePhone, mobile, province, email, username, password: String
+        var unitCode: Int
+    }
+    var registration: Registration
+    var formBase64: String?
+
+    init(_ v: [String: String], password: String, form: [UInt8]?) {
+        registration = Registration(
+            nationalId: v["nationalId"] ?? "", title: v["title"] ?? "", firstNameTh: v["firstNameTh"] ?? "",
+            lastNameTh: v["lastNameTh"] ?? "", firstNameEn: v["firstNameEn"] ?? "", lastNameEn: v["lastNameEn"] ?? "",
+            staffKind: v["staffKind"] ?? "", position: v["position"] ?? "", officePhone: v["officePhone"] ?? "",
+            mobile: v["mobile"] ?? "", province: v["province"] ?? "", email: v["email"] ?? "", username: v["username"] ?? "",
+            password: password, unitCode: Int(v["unitCode"] ?? "") ?? 0)
+        formBase64 = form.flatMap { $0.isEmpty ? nil : Data($0).base64EncodedString() }
+    }
+}

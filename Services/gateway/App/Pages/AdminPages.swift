@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import KPIRuntime
+
+/// An account as identity's administrator API returns it.
+struct AccountView: Decodable, Sendable {
+    var id: String
+    var username: String
+    var nationalId: String
+    var title: String
+    var firstNameTh: String
+    var lastNameTh: String
+    var firstNameEn: String
+    var lastNameEn: String
+    var staffKind: String
+    var position: String
+    var officePhone: String
+    var mobile: String
+    var unitCode: Int
+    var province: String
+    var email: String
+    var status: String
+    var statusReason: String?
+    var rights: [String]
+    var hasRegistrationForm: Bool
+    var fullNameTh: String { title + firstNameTh + " " + lastNameTh }
+}
+
+struct AuditView: Decodable, Sendable {
+    var at: String
+    var actor: String?
+    var field: String
+    var oldValue: String?
+    var newValue: String?
+}
+
+/// User administration (M17, M18, B4, B8).
+enum AdminPages {
+    static let statusLabel = ["pending": "รออนุมัติ", "active": "Enabled", "rejected": "ไม่อนุมัติ", "disabled": "Disabled"]
+    /// The manual's flag columns, in its order, with the right each stands for.
+    static let rights: [(key: String, flag: String, label: String)] = [
+        ("view", "1.1 M", "ดูตัวชี้วัด"), ("view_summary", "1.2 S", "ดูสรุปรายงานผล"), ("report", "2 School", "รายงานของหน่วยงาน"),
+        ("define_indicators", "3.1 Create", "กำหนดตัวชี้วัด"), ("open_rounds", "3.2 Open", "เปิดรอบ/กำหนดหน่วยงาน"),
+        ("own_indicators", "4.1 Owner", "ผู้รับผิดชอบตัวชี้วัด"), ("review", "4.2 Proof", "ตรวจให้คะแนน"),
+        ("administer", "5 SA", "ผู้ดูแลระบบ"), ("answer_requests", "6 AReply", "ตอบคำขอรหัสผ่าน"),
+        ("manage_files", "7.1 File/7.2 Upload", "จัดการไฟล์"), ("see_all_units", "9 Friends", "ดูรายงานหน่วยงานอื่น"),
+    ]
+
+    static func list(_ users: [AccountView], units: [UnitView], filter: [String: String], session: SessionInfo) -> Response {
+        let unitName = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.nameTh) })
+        let flagHeads = rights.map { #"<th scope="col" class="opt" title="\#(esc($0.label))">\#(esc($0.flag))</th>"# }.joined()
+        let rows = users.enumerated().map { i, u in
+            let flags = rights.map { r in #"<td class="opt">\#(u.rights.contains(r.key) ? "✓" : "")</td>"# }.joined()
+            return """
+                <tr><td class="num">\(i + 1)</td><td><a href="/admin/users/\(esc(u.id))">\(esc(u.fullNameTh))</a><br><span class="muted">\(esc(u.username))</span></td>\
+                <td class="opt">\(esc(u.position))</td><td>\(esc(unitName[u.unitCode] ?? String(u.unitCode)))</td>\
+                <td class="opt">\(esc(u.mobile))</td>\(flags)<td>\(esc(statusLabel[u.status] ?? u.status))</td></tr>
+                """
+        }.joined(separator: "\n")
+        let statusOptions = [("", "ทุกสถานะ")] + ["pending", "active", "disabled", "rejected"].map { ($0, statusLabel[$0] ?? $0) }
+        let unitOptions = [#"<option value="">ทุกหน่วยงาน</option>"#] + units.map {
+            #"<option value="\#($0.code)"\#(filter["unit"] == String($0.code) ? " selected" : "")>\#($0.code) \#(esc($0.nameTh))</option>"#
+        }
+        return page(title: "จัดการผู้ใช้", session: session, body: """
+            <h1>จัดการผู้ใช้ <span class="muted">(Users)</span></h1>
+            <form method="get" action="/admin/users" class="card grid">
+            <div><label for="q">ค้นหา</label><input type="text" id="q" name="q" value="\(esc(filter["q"] ?? ""))"></div>
+            <div><label for="status">สถานะ</label><select id="status" name="status">\(statusOptions.map { #"<option value="\#($0.0)"\#(filter["status"] == $0.0 ? " selected" : "")>\#($0.1)</option>"# }.joined())</select></div>
+            <div><label for="unit">หน่วยงาน</label><select id="unit" name="unit">\(unitOptions.joined())</select></div>
+            <div><label>&nbsp;</label><button class="btn" type="submit">ค้นหา</button></div>
+            </form>
+            <p class="muted">\(users.count) บัญชี</p>
+            <div style="overflow-x:auto"><table>
+            <thead><tr><th scope="col">No.</th><th scope="col">ชื่อ-นามสกุล</th><th scope="col" class="opt">ตำแหน่ง</th><th scope="col">Dept</th><th scope="col" class="opt">phone</th>\(flagHeads)<th scope="col">Status</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
+            """)
+    }
+
+    static func detail(_ u: AccountView, audit: [AuditView], unitName: String, session: SessionInfo, message: String? = nil) -> Response {
+        let csrf = #"<input type="hidden" name="csrf" value="\#(esc(session.csrf))">"#
+        let boxes = rights.map { r in
+            #"<label class="inline"><input type="checkbox" name="right" value="\#(r.key)"\#(u.rights.contains(r.key) ? " checked" : "")> \#(esc(r.flag)) \#(esc(r.label))</label>"#
+        }.joined(separator: "<br>")
+        var actions = ""
+        switch u.status {
+        case "pending":
+            actions = """
+                <form method="post" action="/admin/users/\(esc(u.id))/approve" class="inline">\(csrf)<button class="btn green" type="submit" id="approve">อนุมัติ</button></form>
+                <form method="post" action="/admin/users/\(esc(u.id))/reject" class="card">\(csrf)<label for="reason">เหตุผลที่ไม่อนุมัติ</label>
+                <input type="text" id="reason" name="reason" required maxlength="300"><p><button class="btn red" type="submit" id="reject">ไม่อนุมัติ</button></p></form>
+                """
+        case "active":
+            actions = #"<form method="post" action="/admin/users/\#(esc(u.id))/disable" class="inline">\#(csrf)<button class="btn red" type="submit" id="disable">ปิดการใช้งาน</button></form>"#
+        case "disabled":
+            actions = #"<form method="post" action="/admin/users/\#(esc(u.id))/enable" class="inline">\#(csrf)<button class="btn green" type="submit" id="enable">เปิดการใช้งาน</button></form>"#
+        default: break
+        }
+        let history = audit.map { a in
+            "<tr><td>\(esc(String(a.at.prefix(19)).replacingOccurrences(of: "T", with: " ")))</td><td>\(esc(a.actor ?? "ระบบ"))</td><td>\(esc(a.field))</td><td>\(esc(a.oldValue ?? "")) → \(esc(a.newValue ?? ""))</td></tr>"
+        }.joined()
+        return page(title: u.fullNameTh, session: session, body: """
+            <h1>\(esc(u.fullNameTh))</h1>
+            \(message.map { #"<p class="note" role="status">\#(esc($0))</p>"# } ?? "")
+            <div class="card"><dl class="facts">
+            <dt>ชื่อผู้ใช้</dt><dd>\(esc(u.username))</dd>
+            <dt>เลขประจำตัวประชาชน</dt><dd>\(esc(u.nationalId))</dd>
+            <dt>ชื่อภาษาอังกฤษ</dt><dd>\(esc(u.firstNameEn + " " + u.lastNameEn))</dd>
+            <dt>ตำแหน่ง</dt><dd>\(esc(u.position))</dd>
+            <dt>หน่วยงาน</dt><dd>\(esc(unitName)) (\(u.unitCode)) จ.\(esc(u.province))</dd>
+            <dt>โทรศัพท์</dt><dd>\(esc(u.officePhone)) / \(esc(u.mobile))</dd>
+            <dt>อีเมล</dt><dd>\(esc(u.email))</dd>
+            <dt>สถานะ</dt><dd id="account-status">\(esc(statusLabel[u.status] ?? u.status))\(u.statusReason.map { " — " + esc($0) } ?? "")</dd>
+            <dt>แบบคำขอสิทธิ์</dt><dd>\(u.hasRegistrationForm ? #"<a href="/admin/users/\#(esc(u.id))/form" id="open-form">เปิดดูแบบคำขอที่แนบ</a>"# : "ไม่ได้แนบ")</dd>
+            </dl></div>
+            <p>\(actions)</p>
+            <form method="post" action="/admin/users/\(esc(u.id))/rights" class="card">\(csrf)
+            <fieldset><legend>สิทธิ์การใช้งาน</legend>\(boxes)</fieldset>
+            <p><button class="btn" type="submit" id="save-rights">บันทึกสิทธิ์</button></p></form>
+            <h2>ประวัติการเปลี่ยนแปลง</h2>
+            <table><thead><tr><th scope="col">เวลา</th><th scope="col">โดย</th><th scope="col">รายการ</th><th scope="col">เดิม → ใหม่</th></tr></thead><tbody>\(history)</tbody></table>
+            """)
+    }
+}
