@@ -97,6 +97,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Marks `message` as done: its offset + 1 is stored and committed with the next commit.
     public func storeOffset(of message: KafkaMessage) async throws {
         try await onQueue { [self] in
+            guard !isClosed else { throw KafkaError(code: -1, message: "consumer closed") }
             let list = rd_kafka_topic_partition_list_new(1)!
             defer { rd_kafka_topic_partition_list_destroy(list) }
             let tp = rd_kafka_topic_partition_list_add(list, message.topic, message.partition)!
@@ -109,6 +110,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Messages behind the end of the partition after `message` (from librdkafka's cached
     /// high watermark; no broker round trip).
     public func lag(after message: KafkaMessage) -> Int64 {
+        guard !isClosed else { return 0 }
         var low: Int64 = 0, high: Int64 = 0
         guard rd_kafka_get_watermark_offsets(rk, message.topic, message.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR else { return 0 }
         return max(0, high - message.offset - 1)
@@ -117,7 +119,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// True when the cluster answered a metadata request within `timeoutMs`.
     public func isBrokerReachable(timeoutMs: Int32 = 1000) async -> Bool {
         await withCheckedContinuation { cont in
-            DispatchQueue.global().async { [self] in cont.resume(returning: fetchMetadata(rk, timeoutMs: timeoutMs) != nil) }
+            queue.async { [self] in cont.resume(returning: !isClosed && fetchMetadata(rk, timeoutMs: timeoutMs) != nil) }
         }
     }
 

@@ -11,7 +11,12 @@ public final class KafkaProducer: @unchecked Sendable {
     private let logSink: UnsafeMutableRawPointer
     private let lock = NSLock()
     private var closed = false
-    private var pollThread: Thread?
+    /// Signalled by the poll thread when it has left `rd_kafka_poll` for good: only then may
+    /// the handle be destroyed.
+    private let pollThreadDone = DispatchSemaphore(value: 0)
+    /// Blocking calls other than produce (flush, metadata, close) run here, one at a time, so
+    /// none of them can run on a handle that `close()` destroyed.
+    private let control = DispatchQueue(label: "kpi.kafka.producer.control")
 
     /// Defaults that every producer of ours uses; `settings` may add to them (bootstrap.servers, client.id).
     public static let defaults: [String: String] = [
@@ -31,11 +36,11 @@ public final class KafkaProducer: @unchecked Sendable {
             throw error
         }
         logSink = sink
-        let thread = Thread { [unowned self] in
-            while !self.isClosed { rd_kafka_poll(self.rk, 100) }
+        let thread = Thread { [self] in
+            while !isClosed { rd_kafka_poll(rk, 100) }
+            pollThreadDone.signal()
         }
         thread.name = "kpi.kafka.producer.poll"
-        pollThread = thread
         thread.start()
     }
 
@@ -107,8 +112,8 @@ public final class KafkaProducer: @unchecked Sendable {
     @discardableResult
     public func flush(timeoutMs: Int32 = 10_000) async -> Bool {
         await withCheckedContinuation { cont in
-            DispatchQueue.global().async { [self] in
-                cont.resume(returning: rd_kafka_flush(rk, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR)
+            control.async { [self] in
+                cont.resume(returning: !isClosed && rd_kafka_flush(rk, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR)
             }
         }
     }
@@ -116,14 +121,14 @@ public final class KafkaProducer: @unchecked Sendable {
     /// True when the cluster answered a metadata request within `timeoutMs`.
     public func isBrokerReachable(timeoutMs: Int32 = 1000) async -> Bool {
         await withCheckedContinuation { cont in
-            DispatchQueue.global().async { [self] in cont.resume(returning: fetchMetadata(rk, timeoutMs: timeoutMs) != nil) }
+            control.async { [self] in cont.resume(returning: !isClosed && fetchMetadata(rk, timeoutMs: timeoutMs) != nil) }
         }
     }
 
     /// Partition counts of the cluster's topics, nil when it does not answer.
     public func topicPartitions(timeoutMs: Int32 = 2000) async -> [String: Int]? {
         await withCheckedContinuation { cont in
-            DispatchQueue.global().async { [self] in cont.resume(returning: fetchMetadata(rk, timeoutMs: timeoutMs)) }
+            control.async { [self] in cont.resume(returning: isClosed ? nil : fetchMetadata(rk, timeoutMs: timeoutMs)) }
         }
     }
 
@@ -135,7 +140,8 @@ public final class KafkaProducer: @unchecked Sendable {
             return true
         }) else { return }
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async { [self] in
+            control.async { [self] in
+                pollThreadDone.wait()
                 rd_kafka_flush(rk, timeoutMs)
                 // Delivery reports still queued fail their waiters in rd_kafka_destroy's purge.
                 rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))

@@ -13,6 +13,7 @@ enum Routes {
         }
         AccountRoutes.register(on: router, upstreams: upstreams, secureCookies: secureCookies)
         AdminRoutes.register(on: router, upstreams: upstreams)
+        UnitAdminRoutes.register(on: router, upstreams: upstreams)
 
         let api = router.group("/api/v1")
         api.get("/units") { _, _ in try await upstreams.forward("identity", "/units") }

@@ -7,8 +7,9 @@ public enum IdentityService {
         name: "identity",
         migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
         routes: { router, runtime in
-            Routes.register(on: router, units: UnitStore(db: runtime.db))
-            AccountRoutes.register(on: router, users: UserStore(db: runtime.db), sessions: SessionStore(db: runtime.db))
+            let sessions = SessionStore(db: runtime.db)
+            Routes.register(on: router, units: UnitStore(db: runtime.db), sessions: sessions)
+            AccountRoutes.register(on: router, users: UserStore(db: runtime.db), sessions: sessions)
         },
         startup: { runtime in
             let seeded = try await UnitStore(db: runtime.db).seedIfEmpty(try seedUnits())

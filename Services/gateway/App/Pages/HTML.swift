@@ -24,7 +24,10 @@ func menu(_ session: SessionInfo?) -> String {
         return #"<a href="/units">หน่วยงาน</a><a href="/signin">เข้าสู่ระบบ</a><a href="/register">ลงทะเบียน</a>"#
     }
     var items = [#"<a href="/year">เลือกปี</a>"#, #"<a href="/units">หน่วยงาน</a>"#]
-    if s.has("administer") { items.append(#"<a href="/admin/users" id="menu-admin-users">จัดการผู้ใช้</a>"#) }
+    if s.has("administer") {
+        items.append(#"<a href="/admin/users" id="menu-admin-users">จัดการผู้ใช้</a>"#)
+        items.append(#"<a href="/admin/units" id="menu-admin-units">จัดการหน่วยงาน</a>"#)
+    }
     items.append("""
         <form method="post" action="/signout" class="inline"><input type="hidden" name="csrf" value="\(esc(s.csrf))">\
         <button type="submit" class="link">ออกจากระบบ</button></form>

@@ -1,3 +1,4 @@
+import Foundation
 import KPIEvents
 import KPIPostgres
 import KPIRuntime
@@ -16,8 +17,43 @@ public struct UnitStore: Sendable {
         try await db.query("SELECT code, name_th, kind, active, version FROM units WHERE code = \(code)").first.map(Self.unit)
     }
 
+    /// Renames, re-kinds, deactivates or reactivates a unit and publishes `UnitUpdatedV1` with
+    /// the whole new state and the next version, in the same transaction.
+    @discardableResult
+    public func update(code: Int, nameTh: String?, kind: UnitKind?, active: Bool?) async throws -> OrgUnit {
+        try await db.transaction { tx in
+            guard let row = try await tx.query("SELECT code, name_th, kind, active, version FROM units WHERE code = \(code) FOR UPDATE").first else {
+                throw Problem(status: .notFound, detail: "ไม่พบหน่วยงานรหัส \(code)")
+            }
+            var unit = try Self.unit(row)
+            if let nameTh { unit.nameTh = try Self.validName(nameTh) }
+            if let kind { unit.kind = kind }
+            if let active { unit.active = active }
+            unit.version += 1
+            try await tx.execute("""
+                UPDATE units SET name_th = \(unit.nameTh), kind = \(unit.kind.rawValue), active = \(unit.active),
+                    version = \(unit.version), updated_at = now() WHERE code = \(code)
+                """)
+            try await tx.publish(UnitUpdatedV1(code: unit.code, nameTh: unit.nameTh, kind: unit.kind, active: unit.active, version: unit.version))
+            return unit
+        }
+    }
+
+    /// A unit name: 1 to 200 characters after trimming.
+    static func validName(_ name: String) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...200).contains(trimmed.count) else {
+            throw FieldProblems(fields: ["nameTh": "กรุณากรอกชื่อหน่วยงาน (ไม่เกิน 200 ตัวอักษร)"]).problem
+        }
+        return trimmed
+    }
+
     /// Adds a unit and publishes `UnitCreatedV1` in the same transaction.
     public func create(_ unit: OrgUnit) async throws {
+        var unit = unit
+        unit.nameTh = try Self.validName(unit.nameTh)
+        guard unit.code > 0, unit.code < 100_000_000 else { throw FieldProblems(fields: ["code": "รหัสหน่วยงานต้องเป็นเลขจำนวนเต็มบวก"]).problem }
+        if try await find(code: unit.code) != nil { throw FieldProblems(fields: ["code": "มีหน่วยงานรหัสนี้แล้ว"]).problem }
         try await db.transaction { tx in try await insert(unit, tx: tx) }
     }
 
