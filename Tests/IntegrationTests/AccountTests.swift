@@ -137,5 +137,46 @@ extension IntegrationSuite {
             #expect(elsewhere.status == 201)
         }
     }
+
+    @Test("own password change, administrator reset to a one-time password, and password requests")
+    func passwords() async throws {
+        try await withServices([identity]) {
+            let username = "pw\(Int.random(in: 10000...99999))"
+            let r = Self.registration(username, password: "รหัสแรก-ของฉัน-1")
+            let id = try #require(jsonObject(try await register(r).body)["id"] as? String)
+            let adminToken = try #require(try await signIn("admin", Self.admin).token)
+            let auth = [("X-KPI-Session", adminToken)]
+            #expect(try await httpSend("POST", "\(base)/users/\(id)/approve", json: [String: String](), headers: auth).status == 204)
+
+            let token = try #require(try await signIn(username, r.password).token)
+            let me = [("X-KPI-Session", token)]
+            let wrongCurrent = try await httpSend("PUT", "\(base)/sessions/current/password", json: ["current": "nope", "new": "รหัสใหม่-ที่ดี-2"], headers: me)
+            #expect(wrongCurrent.status == 422 && wrongCurrent.body.contains("current"))
+            #expect(try await httpSend("PUT", "\(base)/sessions/current/password", json: ["current": r.password, "new": "12345678"], headers: me).status == 422)
+            #expect(try await httpSend("PUT", "\(base)/sessions/current/password", json: ["current": r.password, "new": "รหัสใหม่-ที่ดี-2"], headers: me).status == 204)
+            #expect(try await signIn(username, r.password).status == 401)
+            #expect(try await signIn(username, "รหัสใหม่-ที่ดี-2").status == 201)
+
+            // Forgot: a request without signing in, the same answer for an unknown username.
+            #expect(try await httpSend("POST", "\(base)/password-requests", json: ["username": username, "reason": "forgot"]).status == 202)
+            #expect(try await httpSend("POST", "\(base)/password-requests", json: ["username": "no-such-\(username)", "reason": "forgot"]).status == 202)
+            #expect(try await httpSend("POST", "\(base)/password-requests", json: ["username": username, "reason": "because"]).status == 422)
+            let open = try await httpSend("GET", "\(base)/password-requests", headers: auth)
+            #expect(open.status == 200 && open.body.contains(username))
+            #expect(try await httpSend("GET", "\(base)/password-requests", headers: me).status == 403)
+
+            let reset = try await httpSend("POST", "\(base)/users/\(id)/password-reset", headers: auth)
+            let temporary = try #require(jsonObject(reset.body)["temporaryPassword"] as? String)
+            #expect(temporary.count == 12)
+            #expect(try await httpSend("GET", "\(base)/sessions/current", headers: me).status == 401)   // sessions ended
+            let tempToken = try #require(try await signIn(username, temporary).token)
+            let current = try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", tempToken)])
+            #expect(current.body.contains("\"mustChangePassword\":true"))
+            #expect(try await httpSend("PUT", "\(base)/sessions/current/password", json: ["current": temporary, "new": "รหัสถาวร-ใหม่-3"],
+                                       headers: [("X-KPI-Session", tempToken)]).status == 204)
+            let after = try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", tempToken)])
+            #expect(after.body.contains("\"mustChangePassword\":false"))
+        }
+    }
 }
 }

@@ -44,13 +44,17 @@ extension IntegrationSuite {
                 guard let (name, version) = try rows.first?.decode((String, Int).self) else { return false }
                 return name == "โรงเรียนใหม่วิทยา" && version == 2
             }
-            #expect(try await Admin.int("SELECT units FROM statistics.unit_totals WHERE kind = 'school'") == before + 1)
+            try await eventually("the new school counted in statistics") {
+                try await Admin.int("SELECT units FROM statistics.unit_totals WHERE kind = 'school'") == before + 1
+            }
             let off = try await httpSend("PATCH", "\(identity.baseURL)/units/\(code)", json: ["active": false], headers: [("X-KPI-Session", token)])
             #expect(off.status == 200)
             try await eventually("deactivation counted in statistics") {
                 try await Admin.int("SELECT units FROM statistics.unit_totals WHERE kind = 'school'") == before
             }
-            #expect(try await Admin.int("SELECT count(*) FROM catalogue.unit_directory WHERE code = \(code) AND NOT active AND version = 3") == 1)
+            try await eventually("deactivation in catalogue's directory") {
+                try await Admin.int("SELECT count(*) FROM catalogue.unit_directory WHERE code = \(code) AND NOT active AND version = 3") == 1
+            }
         }
     }
 }

@@ -100,3 +100,33 @@ def test_pages_fit_a_phone_and_stay_light(browser):
         browser.get(BASE + path)
         size = browser.execute_script("return document.documentElement.outerHTML.length")
         assert size < 100_000
+
+
+def test_forgotten_password_request_reset_and_forced_change(browser, admin_browser):
+    username = f"reset{random.randint(10000, 99999)}"
+    register(browser, username, "รหัสเดิม-ก่อนลืม-1")
+    admin_browser.get(BASE + "/admin/users?status=pending&q=" + username)
+    submit(admin_browser, admin_browser.find_element(By.PARTIAL_LINK_TEXT, "มาลี"))
+    submit(admin_browser, admin_browser.find_element(By.ID, "approve"))
+
+    browser.get(BASE + "/forgot")
+    browser.find_element(By.ID, "username").send_keys(username)
+    browser.find_element(By.CSS_SELECTOR, "input[name=reason][value=forgot]").click()
+    submit(browser, browser.find_element(By.ID, "send-request"))
+    assert browser.find_element(By.ID, "request-sent").is_displayed()
+
+    admin_browser.get(BASE + "/admin/password-requests")
+    submit(admin_browser, admin_browser.find_element(By.LINK_TEXT, username))
+    submit(admin_browser, admin_browser.find_element(By.ID, "reset-password"))
+    temporary = admin_browser.find_element(By.CSS_SELECTOR, "p.note").text.rsplit(": ", 1)[1]
+
+    sign_in(browser, username, temporary)
+    assert browser.current_url.endswith("/password")  # nothing else opens until it is changed
+    browser.get(BASE + "/year")
+    assert browser.current_url.endswith("/password")
+    browser.find_element(By.ID, "current").send_keys(temporary)
+    browser.find_element(By.ID, "new").send_keys("รหัสใหม่-ของฉันเอง-2")
+    submit(browser, browser.find_element(By.ID, "change-password"))
+    assert browser.find_element(By.ID, "password-changed").is_displayed()
+    browser.get(BASE + "/year")
+    assert browser.current_url.endswith("/year")

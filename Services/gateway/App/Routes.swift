@@ -7,6 +7,7 @@ enum Routes {
         router.add(middleware: SecurityHeadersMiddleware(tls: secureCookies))
         router.add(middleware: SessionMiddleware(upstreams: upstreams))
         router.add(middleware: PageErrorMiddleware())
+        router.add(middleware: MustChangePasswordMiddleware())
         router.get("/static/kpi.css") { _, _ in stylesheet() }
         router.get("/units") { _, context in
             UnitPages.list(try await upstreams.getJSON([UnitView].self, "identity", "/units"), session: context.session)
@@ -14,6 +15,7 @@ enum Routes {
         AccountRoutes.register(on: router, upstreams: upstreams, secureCookies: secureCookies)
         AdminRoutes.register(on: router, upstreams: upstreams)
         UnitAdminRoutes.register(on: router, upstreams: upstreams)
+        PasswordRoutes.register(on: router, upstreams: upstreams, secureCookies: secureCookies)
 
         let api = router.group("/api/v1")
         api.get("/units") { _, _ in try await upstreams.forward("identity", "/units") }

@@ -60,6 +60,38 @@ enum AccountRoutes {
             return Response(status: .noContent)
         }
 
+        let passwords = PasswordStore(db: users.db)
+        router.put("/sessions/current/password") { request, context in
+            let me = try await current(request, sessions)
+            struct Body: Decodable { var current: String; var new: String }
+            let body = try await decode(Body.self, request, context, limit: maxBody)
+            try await passwords.change(user: me.user.id, current: body.current, new: body.new,
+                                       keepSession: request.headers[sessionHeader] ?? "")
+            return Response(status: .noContent)
+        }
+        router.post("/users/:id/password-reset") { request, context in
+            let admin = try await requireAdmin(request, sessions)
+            let temporary = try await passwords.reset(user: try userId(context), actor: admin.id)
+            return try jsonResponse(["temporaryPassword": temporary])
+        }
+        router.post("/password-requests") { request, context in
+            struct Body: Decodable { var username: String; var reason: String; var note: String? }
+            let body = try await decode(Body.self, request, context, limit: maxBody)
+            try await passwords.request(username: body.username, reason: body.reason, note: body.note ?? "")
+            return Response(status: .accepted)
+        }
+        router.get("/password-requests") { request, _ in
+            let me = try await current(request, sessions)
+            guard me.user.has(.administer) || me.user.has(.answerRequests) else { throw forbidden }
+            return try jsonResponse(try await passwords.open())
+        }
+        router.post("/password-requests/:id/handled") { request, context in
+            let me = try await current(request, sessions)
+            guard me.user.has(.administer) || me.user.has(.answerRequests) else { throw forbidden }
+            try await passwords.markHandled(try userId(context), actor: me.user.id)
+            return Response(status: .noContent)
+        }
+
         router.get("/workgroups") { _, _ in
             struct Group: Encodable { var id: Int; var nameTh: String }
             let rows = try await users.db.query("SELECT id, name_th FROM workgroups WHERE active ORDER BY id").decode((Int, String).self)

@@ -36,7 +36,7 @@ enum AccountPages {
             <input type="password" id="password" name="password" autocomplete="current-password" required maxlength="128">
             <p><button class="btn" type="submit" id="signin-submit">เข้าสู่ระบบ</button></p>
             </form>
-            <p><a href="/register">ลงทะเบียนผู้ใช้งานใหม่</a></p>
+            <p><a href="/register">ลงทะเบียนผู้ใช้งานใหม่</a> · <a href="/forgot">ลืมรหัสผ่าน / ขอเปลี่ยนรหัสผ่าน</a></p>
             """)
     }
 

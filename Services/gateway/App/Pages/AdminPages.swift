@@ -90,7 +90,8 @@ enum AdminPages {
                 <input type="text" id="reason" name="reason" required maxlength="300"><p><button class="btn red" type="submit" id="reject">ไม่อนุมัติ</button></p></form>
                 """
         case "active":
-            actions = #"<form method="post" action="/admin/users/\#(esc(u.id))/disable" class="inline">\#(csrf)<button class="btn red" type="submit" id="disable">ปิดการใช้งาน</button></form>"#
+            actions = #"<form method="post" action="/admin/users/\#(esc(u.id))/disable" class="inline">\#(csrf)<button class="btn red" type="submit" id="disable">ปิดการใช้งาน</button></form> "#
+                + #"<form method="post" action="/admin/users/\#(esc(u.id))/password-reset" class="inline">\#(csrf)<button class="btn" type="submit" id="reset-password">รีเซ็ตรหัสผ่าน</button></form>"#
         case "disabled":
             actions = #"<form method="post" action="/admin/users/\#(esc(u.id))/enable" class="inline">\#(csrf)<button class="btn green" type="submit" id="enable">เปิดการใช้งาน</button></form>"#
         default: break

@@ -23,7 +23,10 @@ func menu(_ session: SessionInfo?) -> String {
     guard let s = session else {
         return #"<a href="/units">หน่วยงาน</a><a href="/signin">เข้าสู่ระบบ</a><a href="/register">ลงทะเบียน</a>"#
     }
-    var items = [#"<a href="/year">เลือกปี</a>"#, #"<a href="/units">หน่วยงาน</a>"#]
+    var items = [#"<a href="/year">เลือกปี</a>"#, #"<a href="/units">หน่วยงาน</a>"#, #"<a href="/password">เปลี่ยนรหัสผ่าน</a>"#]
+    if s.has("administer") || s.has("answer_requests") {
+        items.append(#"<a href="/admin/password-requests" id="menu-password-requests">คำขอรหัสผ่าน</a>"#)
+    }
     if s.has("administer") {
         items.append(#"<a href="/admin/users" id="menu-admin-users">จัดการผู้ใช้</a>"#)
         items.append(#"<a href="/admin/units" id="menu-admin-units">จัดการหน่วยงาน</a>"#)

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import KPIRuntime
+
+/// Own password change, password requests, and the administrator's reset.
+enum PasswordRoutes {
+    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool) {
+        router.get("/password") { _, context in
+            PasswordPages.change(try AccountRoutes.requireSession(context))
+        }
+        router.post("/password") { request, context in
+            let s = try AccountRoutes.requireSession(context)
+            let form = try await Forms.fields(request)
+            try checkCSRF(form["csrf"], request: request, context: context)
+            let reply = try await upstreams.send("identity", .put, "/sessions/current/password",
+                                                 json: ["current": form["current"] ?? "", "new": form["new"] ?? ""], session: request.sessionToken)
+            if reply.status == .noContent {
+                var changed = s
+                changed.user.mustChangePassword = false
+                return PasswordPages.change(changed, done: true)
+            }
+            return PasswordPages.change(s, errors: AccountRoutes.fieldErrors(reply), status: .unprocessableContent)
+        }
+
+        router.get("/forgot") { request, _ in
+            try AccountRoutes.withAnonymousCSRF(request, secure: secureCookies) { PasswordPages.request(csrf: $0) }
+        }
+        router.post("/forgot") { request, context in
+            let form = try await Forms.fields(request)
+            try checkCSRF(form["csrf"], request: request, context: context)
+            let reply = try await upstreams.send("identity", .post, "/password-requests",
+                                                 json: ["username": form["username"] ?? "", "reason": form["reason"] ?? "", "note": form["note"] ?? ""])
+            let csrf = form["csrf"] ?? ""
+            return reply.status == .accepted ? PasswordPages.request(csrf: csrf, sent: true)
+                : PasswordPages.request(csrf: csrf, error: AdminRoutes.problemText(reply))
+        }
+
+        router.get("/admin/password-requests") { request, context in
+            let s = try requireAnswerer(context)
+            let reply = try await upstreams.send("identity", .get, "/password-requests", session: request.sessionToken)
+            guard reply.status == .ok else { throw PageError(status: reply.status, messageTh: AdminRoutes.problemText(reply)) }
+            return PasswordPages.requests(try JSONDecoder().decode([PasswordPages.RequestView].self, from: Data(buffer: reply.body)), session: s)
+        }
+        router.post("/admin/password-requests/:id/handled") { request, context in
+            _ = try requireAnswerer(context)
+            let form = try await Forms.fields(request)
+            try checkCSRF(form["csrf"], request: request, context: context)
+            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw PageError(status: .notFound, messageTh: "ไม่พบคำขอ") }
+            _ = try await upstreams.send("identity", .post, "/password-requests/\(id.uuidString.lowercased())/handled", session: request.sessionToken)
+            return Response.redirect(to: "/admin/password-requests", type: .normal)
+        }
+        router.post("/admin/users/:id/password-reset") { request, context in
+            let s = try AdminRoutes.requireAdmin(context)
+            let form = try await Forms.fields(request)
+            try checkCSRF(form["csrf"], request: request, context: context)
+            let userId = try AdminRoutes.id(context)
+            let reply = try await upstreams.send("identity", .post, "/users/\(userId)/password-reset", session: request.sessionToken)
+            struct Temp: Decodable { var temporaryPassword: String }
+            guard reply.status == .ok, let temp = try? JSONDecoder().decode(Temp.self, from: Data(buffer: reply.body)) else {
+                return try await AdminRoutes.detail(userId, upstreams, s, request, message: AdminRoutes.problemText(reply))
+            }
+            return try await AdminRoutes.detail(userId, upstreams, s, request,
+                                                message: "รหัสผ่านชั่วคราว (แสดงครั้งเดียว ผู้ใช้ต้องเปลี่ยนเมื่อเข้าสู่ระบบ): \(temp.temporaryPassword)")
+        }
+    }
+
+    static func requireAnswerer(_ context: ServiceRequestContext) throws -> SessionInfo {
+        guard let s = context.session else { throw SignInRequired() }
+        guard s.has("administer") || s.has("answer_requests") else {
+            throw PageError(status: .forbidden, messageTh: "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้")
+        }
+        return s
+    }
+}
+
+/// A user whose password is temporary goes to the password page first; nothing else opens.
+struct MustChangePasswordMiddleware: RouterMiddleware {
+    typealias Context = ServiceRequestContext
+    static let allowed: Set<String> = ["/password", "/signout", "/static/kpi.css"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let s = context.session, s.user.mustChangePassword, !Self.allowed.contains(request.uri.path), !request.uri.path.hasPrefix("/api/") {
+            return Response.redirect(to: "/password", type: .found)
+        }
+        return try await next(request, context)
+    }
+}

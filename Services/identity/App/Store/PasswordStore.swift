@@ -1,0 +1,90 @@
+import Foundation
+import KPIPostgres
+import KPIRuntime
+
+/// Password changes: one's own, an administrator's reset to a one-time temporary password, and
+/// requests from people who cannot sign in.
+public struct PasswordStore: Sendable {
+    let db: ServiceDatabase
+    let hasher: PasswordHasher
+
+    public init(db: ServiceDatabase, hasher: PasswordHasher = PasswordHasher()) { self.db = db; self.hasher = hasher }
+
+    /// Changes the user's password after checking the current one; other sessions end.
+    public func change(user: UUID, current: String, new: String, keepSession token: String) async throws {
+        guard let row = try await db.query("SELECT username, password_hash FROM users WHERE id = \(user)").first else {
+            throw Problem(status: .notFound)
+        }
+        let (username, hash) = try row.decode((String, String).self)
+        guard await hasher.verify(current, encoded: hash) else {
+            throw FieldProblems(fields: ["current": "รหัสผ่านปัจจุบันไม่ถูกต้อง"]).problem
+        }
+        if let problem = PasswordPolicy.problem(with: new, username: username) { throw FieldProblems(fields: ["new": problem]).problem }
+        guard new != current else { throw FieldProblems(fields: ["new": "รหัสผ่านใหม่ต้องไม่ซ้ำรหัสผ่านเดิม"]).problem }
+        let newHash = try await hasher.hash(new)
+        try await db.transaction { tx in
+            try await tx.execute("UPDATE users SET password_hash = \(newHash), must_change_password = false, updated_at = now() WHERE id = \(user)")
+            try await tx.execute("DELETE FROM sessions WHERE user_id = \(user) AND token_hash <> sha256(convert_to(\(token), 'UTF8'))")
+            try await tx.execute("INSERT INTO user_audit (user_id, actor_id, field, new_value) VALUES (\(user), \(user), 'password', 'changed by the user')")
+        }
+    }
+
+    /// Sets a one-time temporary password that must be changed at the next sign-in, ends the
+    /// user's sessions, and returns it (shown once to the administrator, never stored in clear).
+    public func reset(user: UUID, actor: UUID) async throws -> String {
+        let temporary = Self.temporaryPassword()
+        let hash = try await hasher.hash(temporary)
+        try await db.transaction { tx in
+            let updated = try await tx.execute("""
+                UPDATE users SET password_hash = \(hash), must_change_password = true, updated_at = now() WHERE id = \(user)
+                """)
+            guard updated == 1 else { throw Problem(status: .notFound, detail: "ไม่พบบัญชีผู้ใช้") }
+            try await tx.execute("DELETE FROM sessions WHERE user_id = \(user)")
+            try await tx.execute("INSERT INTO user_audit (user_id, actor_id, field, new_value) VALUES (\(user), \(actor), 'password', 'reset to a temporary password')")
+        }
+        return temporary
+    }
+
+    /// Records a request. The answer is the same whether or not the username exists.
+    public func request(username: String, reason: String, note: String) async throws {
+        guard ["forgot", "leaked", "stop_sharing"].contains(reason) else {
+            throw FieldProblems(fields: ["reason": "กรุณาเลือกเหตุผล"]).problem
+        }
+        let name = String(username.trimmingCharacters(in: .whitespaces).prefix(40))
+        guard !name.isEmpty else { throw FieldProblems(fields: ["username": "กรุณากรอกชื่อผู้ใช้"]).problem }
+        let user = try await db.query("SELECT id FROM users WHERE lower(username) = lower(\(name))").first?.decode(UUID.self, at: 0)
+        try await db.execute("""
+            INSERT INTO password_requests (id, username, user_id, reason, note) VALUES (\(UUID()), \(name), \(user), \(reason), \(String(note.prefix(500))))
+            """)
+    }
+
+    public struct Request: Codable, Sendable {
+        public var id: UUID
+        public var username: String
+        public var userId: UUID?
+        public var reason: String
+        public var note: String
+        public var createdAt: Date
+    }
+
+    public func open() async throws -> [Request] {
+        try await db.query("""
+            SELECT id, username, user_id, reason, note, created_at FROM password_requests WHERE handled_at IS NULL ORDER BY created_at
+            """).map { row in
+                let (id, username, user, reason, note, at) = try row.decode((UUID, String, UUID?, String, String, Date).self)
+                return Request(id: id, username: username, userId: user, reason: reason, note: note, createdAt: at)
+            }
+    }
+
+    public func markHandled(_ id: UUID, actor: UUID) async throws {
+        let n = try await db.execute("UPDATE password_requests SET handled_by = \(actor), handled_at = now() WHERE id = \(id) AND handled_at IS NULL")
+        guard n == 1 else { throw Problem(status: .notFound, detail: "ไม่พบคำขอ หรือดำเนินการแล้ว") }
+    }
+
+    /// 12 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
+    static func temporaryPassword() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var rng = SystemRandomNumberGenerator()
+        return String((0..<12).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+    }
+}
