@@ -5,6 +5,8 @@
 //                               (own pool, producer and relay, woken by its commits)
 //   kpi-bench burst [count]     many units in transactions of 500; time until statistics
 //                               applied them all (consumer throughput)
+//   kpi-bench signin [count]    server time of a sign-in (Argon2id verify, throttle checks,
+//                               session insert), right and wrong password, in-process
 //
 // Reads run/secrets.env and run/broker.addr like deploy/kpi; measures with the cluster's
 // superuser over its socket (run/pgsock). Leaves the units it made (codes from 500000).
@@ -57,6 +59,11 @@ func waitApplied(_ schema: String, codes: ClosedRange<Int>, timeout: Double = 12
     }
 }
 
+func milliseconds(since start: ContinuousClock.Instant) -> Double {
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+}
+
 func percentiles(_ label: String, _ values: [Double]) {
     let s = values.sorted()
     func p(_ q: Double) -> Double { s[min(s.count - 1, Int(Double(s.count - 1) * q))] }
@@ -94,8 +101,24 @@ case "burst":
     let applied = Date().timeIntervalSince(start)
     print(String(format: "burst of %d events: written in %.2f s, all applied by statistics after %.2f s (%.0f events/s end to end)",
                  count, written, applied, Double(count) / applied))
+case "signin":
+    let sessions = SessionStore(db: db)
+    let demoPassword = secrets["KPI_DEMO_PASSWORD"] ?? ""
+    var ok: [Double] = [], refused: [Double] = []
+    for i in 0..<count {
+        var t = ContinuousClock.now
+        if case .signedIn = try await sessions.signIn(username: "demo-school", password: demoPassword, address: "bench-\(i)") {} else {
+            print("demo-school did not sign in: start with bash deploy/kpi start (demo accounts)"); exit(1)
+        }
+        ok.append(milliseconds(since: t))
+        t = ContinuousClock.now
+        _ = try await sessions.signIn(username: "demo-district", password: "wrong-\(i)", address: "bench-wrong-\(i)")
+        refused.append(milliseconds(since: t))
+    }
+    percentiles("sign-in, right password", ok)
+    percentiles("sign-in, wrong password", refused)
 default:
-    print("usage: kpi-bench latency [count] | burst [count]")
+    print("usage: kpi-bench latency [count] | burst [count] | signin [count]")
     exit(2)
 }
 relayTask.cancel()

@@ -107,6 +107,10 @@ extension IntegrationSuite {
             let before = try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", districtToken)])
             #expect(before.body.contains("define_indicators"))
 
+            #expect(try await httpSend("PUT", "\(base)/users/\(districtId)/workgroup", json: ["workgroupId": 999], headers: auth).status == 422)
+            #expect(try await httpSend("PUT", "\(base)/users/\(districtId)/workgroup", json: ["workgroupId": 2], headers: auth).status == 204)
+            #expect(try await httpSend("GET", "\(base)/users/\(districtId)", headers: auth).body.contains("\"workgroupId\":2"))
+            #expect(try await httpSend("PUT", "\(base)/users/\(districtId)/workgroup", json: ["workgroupId": 5], headers: auth).status == 204)
             #expect(try await httpSend("PUT", "\(base)/users/\(districtId)/rights", json: ["rights": ["view", "review"]], headers: auth).status == 204)
             let after = try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", districtToken)])
             #expect(!after.body.contains("define_indicators") && after.body.contains("review"))

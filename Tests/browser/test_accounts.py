@@ -130,3 +130,16 @@ def test_forgotten_password_request_reset_and_forced_change(browser, admin_brows
     assert browser.find_element(By.ID, "password-changed").is_displayed()
     browser.get(BASE + "/year")
     assert browser.current_url.endswith("/year")
+
+
+def test_english_switch(browser):
+    browser.get(BASE + "/signin")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "th"
+    submit(browser, browser.find_element(By.ID, "lang-switch"))
+    browser.get(BASE + "/signin")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert browser.find_element(By.ID, "signin-submit").text == "Sign in"
+    assert browser.find_element(By.CSS_SELECTOR, "label[for=password]").text == "Password"
+    submit(browser, browser.find_element(By.ID, "lang-switch"))
+    browser.get(BASE + "/signin")
+    assert browser.find_element(By.ID, "signin-submit").text == "เข้าสู่ระบบ"

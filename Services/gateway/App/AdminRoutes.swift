@@ -49,6 +49,16 @@ enum AdminRoutes {
                 return try await detail(userId, upstreams, s, request, message: reply.status == .noContent ? done : problemText(reply))
             }
         }
+        admin.post(":id/workgroup") { request, context in
+            let s = try requireAdmin(context)
+            let form = try await Forms.fields(request)
+            try checkCSRF(form["csrf"], request: request, context: context)
+            let userId = try id(context)
+            struct Body: Encodable { var workgroupId: Int? }
+            let reply = try await upstreams.send("identity", .put, "/users/\(userId)/workgroup",
+                                                 json: Body(workgroupId: Int(form["workgroupId"] ?? "")), session: request.sessionToken)
+            return try await detail(userId, upstreams, s, request, message: reply.status == .noContent ? "บันทึกกลุ่มงานแล้ว" : problemText(reply))
+        }
         admin.post(":id/rights") { request, context in
             let s = try requireAdmin(context)
             let body = try await Forms.collect(request, limit: Forms.maxURLEncoded)
@@ -89,7 +99,9 @@ enum AdminRoutes {
         let user = try await identity(AccountView.self, upstreams, "/users/\(id)", s, request)
         let audit = try await identity([AuditView].self, upstreams, "/users/\(id)/audit", s, request)
         let units = try await upstreams.getJSON([UnitView].self, "identity", "/units")
-        return AdminPages.detail(user, audit: audit, unitName: units.first { $0.code == user.unitCode }?.nameTh ?? "", session: s, message: message)
+        let groups = try await upstreams.getJSON([WorkgroupView].self, "identity", "/workgroups")
+        return AdminPages.detail(user, audit: audit, unitName: units.first { $0.code == user.unitCode }?.nameTh ?? "", workgroups: groups,
+                                 session: s, message: message)
     }
 
     /// The Thai detail of identity's problem reply.

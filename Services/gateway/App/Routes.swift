@@ -5,6 +5,7 @@ import KPIRuntime
 enum Routes {
     static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool) {
         router.add(middleware: SecurityHeadersMiddleware(tls: secureCookies))
+        router.add(middleware: LanguageMiddleware())
         router.add(middleware: SessionMiddleware(upstreams: upstreams))
         router.add(middleware: PageErrorMiddleware())
         router.add(middleware: MustChangePasswordMiddleware())
@@ -16,6 +17,7 @@ enum Routes {
         AdminRoutes.register(on: router, upstreams: upstreams)
         UnitAdminRoutes.register(on: router, upstreams: upstreams)
         PasswordRoutes.register(on: router, upstreams: upstreams, secureCookies: secureCookies)
+        LanguageRoutes.register(on: router, secureCookies: secureCookies)
 
         let api = router.group("/api/v1")
         api.get("/units") { _, _ in try await upstreams.forward("identity", "/units") }

@@ -135,6 +135,13 @@ enum AccountRoutes {
             try await users.setRights(try userId(context), to: Set(body.rights), actor: admin.id)
             return Response(status: .noContent)
         }
+        router.put("/users/:id/workgroup") { request, context in
+            let admin = try await requireAdmin(request, sessions)
+            struct Body: Decodable { var workgroupId: Int? }
+            let body = try await decode(Body.self, request, context, limit: maxBody)
+            try await users.setWorkgroup(try userId(context), to: body.workgroupId, actor: admin.id)
+            return Response(status: .noContent)
+        }
         router.get("/users/:id/form") { request, context in
             _ = try await requireAdmin(request, sessions)
             guard let form = try await users.registrationForm(try userId(context)) else { throw Problem(status: .notFound) }

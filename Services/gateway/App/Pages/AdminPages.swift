@@ -22,8 +22,14 @@ struct AccountView: Decodable, Sendable {
     var status: String
     var statusReason: String?
     var rights: [String]
+    var workgroupId: Int?
     var hasRegistrationForm: Bool
     var fullNameTh: String { title + firstNameTh + " " + lastNameTh }
+}
+
+struct WorkgroupView: Decodable, Sendable {
+    var id: Int
+    var nameTh: String
 }
 
 struct AuditView: Decodable, Sendable {
@@ -58,25 +64,29 @@ enum AdminPages {
                 """
         }.joined(separator: "\n")
         let statusOptions = [("", "ทุกสถานะ")] + ["pending", "active", "disabled", "rejected"].map { ($0, statusLabel[$0] ?? $0) }
-        let unitOptions = [#"<option value="">ทุกหน่วยงาน</option>"#] + units.map {
+        let unitOptions = [#"<option value="">\#(t("ทุกหน่วยงาน"))</option>"#] + units.map {
             #"<option value="\#($0.code)"\#(filter["unit"] == String($0.code) ? " selected" : "")>\#($0.code) \#(esc($0.nameTh))</option>"#
         }
         return page(title: "จัดการผู้ใช้", session: session, body: """
-            <h1>จัดการผู้ใช้ <span class="muted">(Users)</span></h1>
+            <h1>\(t("จัดการผู้ใช้")) <span class="muted">(Users)</span></h1>
             <form method="get" action="/admin/users" class="card grid">
-            <div><label for="q">ค้นหา</label><input type="text" id="q" name="q" value="\(esc(filter["q"] ?? ""))"></div>
-            <div><label for="status">สถานะ</label><select id="status" name="status">\(statusOptions.map { #"<option value="\#($0.0)"\#(filter["status"] == $0.0 ? " selected" : "")>\#($0.1)</option>"# }.joined())</select></div>
-            <div><label for="unit">หน่วยงาน</label><select id="unit" name="unit">\(unitOptions.joined())</select></div>
-            <div><label>&nbsp;</label><button class="btn" type="submit">ค้นหา</button></div>
+            <div><label for="q">\(t("ค้นหา"))</label><input type="text" id="q" name="q" value="\(esc(filter["q"] ?? ""))"></div>
+            <div><label for="status">\(t("สถานะ"))</label><select id="status" name="status">\(statusOptions.map { #"<option value="\#($0.0)"\#(filter["status"] == $0.0 ? " selected" : "")>\#($0.1)</option>"# }.joined())</select></div>
+            <div><label for="unit">\(t("หน่วยงาน"))</label><select id="unit" name="unit">\(unitOptions.joined())</select></div>
+            <div><label>&nbsp;</label><button class="btn" type="submit">\(t("ค้นหา"))</button></div>
             </form>
             <p class="muted">\(users.count) บัญชี</p>
             <div style="overflow-x:auto"><table>
-            <thead><tr><th scope="col">No.</th><th scope="col">ชื่อ-นามสกุล</th><th scope="col" class="opt">ตำแหน่ง</th><th scope="col">Dept</th><th scope="col" class="opt">phone</th>\(flagHeads)<th scope="col">Status</th></tr></thead>
+            <thead><tr><th scope="col">No.</th><th scope="col">\(t("ชื่อ-นามสกุล"))</th><th scope="col" class="opt">\(t("ตำแหน่ง"))</th><th scope="col">Dept</th><th scope="col" class="opt">phone</th>\(flagHeads)<th scope="col">Status</th></tr></thead>
             <tbody>\(rows)</tbody></table></div>
             """)
     }
 
-    static func detail(_ u: AccountView, audit: [AuditView], unitName: String, session: SessionInfo, message: String? = nil) -> Response {
+    static func detail(_ u: AccountView, audit: [AuditView], unitName: String, workgroups: [WorkgroupView], session: SessionInfo,
+                       message: String? = nil) -> Response {
+        let groupOptions = [#"<option value="">— ไม่สังกัดกลุ่มงาน —</option>"#] + workgroups.map { g in
+            #"<option value="\#(g.id)"\#(u.workgroupId == g.id ? " selected" : "")>\#(esc(g.nameTh))</option>"#
+        }
         let csrf = #"<input type="hidden" name="csrf" value="\#(esc(session.csrf))">"#
         let boxes = rights.map { r in
             #"<label class="inline"><input type="checkbox" name="right" value="\#(r.key)"\#(u.rights.contains(r.key) ? " checked" : "")> \#(esc(r.flag)) \#(esc(r.label))</label>"#
@@ -85,15 +95,15 @@ enum AdminPages {
         switch u.status {
         case "pending":
             actions = """
-                <form method="post" action="/admin/users/\(esc(u.id))/approve" class="inline">\(csrf)<button class="btn green" type="submit" id="approve">อนุมัติ</button></form>
-                <form method="post" action="/admin/users/\(esc(u.id))/reject" class="card">\(csrf)<label for="reason">เหตุผลที่ไม่อนุมัติ</label>
-                <input type="text" id="reason" name="reason" required maxlength="300"><p><button class="btn red" type="submit" id="reject">ไม่อนุมัติ</button></p></form>
+                <form method="post" action="/admin/users/\(esc(u.id))/approve" class="inline">\(csrf)<button class="btn green" type="submit" id="approve">\(t("อนุมัติ"))</button></form>
+                <form method="post" action="/admin/users/\(esc(u.id))/reject" class="card">\(csrf)<label for="reason">\(t("เหตุผลที่ไม่อนุมัติ"))</label>
+                <input type="text" id="reason" name="reason" required maxlength="300"><p><button class="btn red" type="submit" id="reject">\(t("ไม่อนุมัติ"))</button></p></form>
                 """
         case "active":
-            actions = #"<form method="post" action="/admin/users/\#(esc(u.id))/disable" class="inline">\#(csrf)<button class="btn red" type="submit" id="disable">ปิดการใช้งาน</button></form> "#
-                + #"<form method="post" action="/admin/users/\#(esc(u.id))/password-reset" class="inline">\#(csrf)<button class="btn" type="submit" id="reset-password">รีเซ็ตรหัสผ่าน</button></form>"#
+            actions = #"<form method="post" action="/admin/users/\#(esc(u.id))/disable" class="inline">\#(csrf)<button class="btn red" type="submit" id="disable">\#(t("ปิดการใช้งาน"))</button></form> "#
+                + #"<form method="post" action="/admin/users/\#(esc(u.id))/password-reset" class="inline">\#(csrf)<button class="btn" type="submit" id="reset-password">\#(t("รีเซ็ตรหัสผ่าน"))</button></form>"#
         case "disabled":
-            actions = #"<form method="post" action="/admin/users/\#(esc(u.id))/enable" class="inline">\#(csrf)<button class="btn green" type="submit" id="enable">เปิดการใช้งาน</button></form>"#
+            actions = #"<form method="post" action="/admin/users/\#(esc(u.id))/enable" class="inline">\#(csrf)<button class="btn green" type="submit" id="enable">\#(t("เปิดการใช้งาน"))</button></form>"#
         default: break
         }
         let history = audit.map { a in
@@ -103,22 +113,25 @@ enum AdminPages {
             <h1>\(esc(u.fullNameTh))</h1>
             \(message.map { #"<p class="note" role="status">\#(esc($0))</p>"# } ?? "")
             <div class="card"><dl class="facts">
-            <dt>ชื่อผู้ใช้</dt><dd>\(esc(u.username))</dd>
-            <dt>เลขประจำตัวประชาชน</dt><dd>\(esc(u.nationalId))</dd>
-            <dt>ชื่อภาษาอังกฤษ</dt><dd>\(esc(u.firstNameEn + " " + u.lastNameEn))</dd>
-            <dt>ตำแหน่ง</dt><dd>\(esc(u.position))</dd>
-            <dt>หน่วยงาน</dt><dd>\(esc(unitName)) (\(u.unitCode)) จ.\(esc(u.province))</dd>
-            <dt>โทรศัพท์</dt><dd>\(esc(u.officePhone)) / \(esc(u.mobile))</dd>
-            <dt>อีเมล</dt><dd>\(esc(u.email))</dd>
-            <dt>สถานะ</dt><dd id="account-status">\(esc(statusLabel[u.status] ?? u.status))\(u.statusReason.map { " — " + esc($0) } ?? "")</dd>
-            <dt>แบบคำขอสิทธิ์</dt><dd>\(u.hasRegistrationForm ? #"<a href="/admin/users/\#(esc(u.id))/form" id="open-form">เปิดดูแบบคำขอที่แนบ</a>"# : "ไม่ได้แนบ")</dd>
+            <dt>\(t("ชื่อผู้ใช้"))</dt><dd>\(esc(u.username))</dd>
+            <dt>\(t("เลขประจำตัวประชาชน"))</dt><dd>\(esc(u.nationalId))</dd>
+            <dt>\(t("ชื่อภาษาอังกฤษ"))</dt><dd>\(esc(u.firstNameEn + " " + u.lastNameEn))</dd>
+            <dt>\(t("ตำแหน่ง"))</dt><dd>\(esc(u.position))</dd>
+            <dt>\(t("หน่วยงาน"))</dt><dd>\(esc(unitName)) (\(u.unitCode)) จ.\(esc(u.province))</dd>
+            <dt>\(t("โทรศัพท์"))</dt><dd>\(esc(u.officePhone)) / \(esc(u.mobile))</dd>
+            <dt>\(t("อีเมล"))</dt><dd>\(esc(u.email))</dd>
+            <dt>\(t("สถานะ"))</dt><dd id="account-status">\(esc(statusLabel[u.status] ?? u.status))\(u.statusReason.map { " — " + esc($0) } ?? "")</dd>
+            <dt>\(t("แบบคำขอสิทธิ์"))</dt><dd>\(u.hasRegistrationForm ? #"<a href="/admin/users/\#(esc(u.id))/form" id="open-form">\#(t("เปิดดูแบบคำขอที่แนบ"))</a>"# : "ไม่ได้แนบ")</dd>
             </dl></div>
             <p>\(actions)</p>
+            <form method="post" action="/admin/users/\(esc(u.id))/workgroup" class="card">\(csrf)
+            <label for="workgroup">กลุ่มงาน (บุคลากรสำนักงานเขต)</label><select id="workgroup" name="workgroupId">\(groupOptions.joined())</select>
+            <p><button class="btn" type="submit" id="save-workgroup">บันทึกกลุ่มงาน</button></p></form>
             <form method="post" action="/admin/users/\(esc(u.id))/rights" class="card">\(csrf)
-            <fieldset><legend>สิทธิ์การใช้งาน</legend>\(boxes)</fieldset>
-            <p><button class="btn" type="submit" id="save-rights">บันทึกสิทธิ์</button></p></form>
-            <h2>ประวัติการเปลี่ยนแปลง</h2>
-            <table><thead><tr><th scope="col">เวลา</th><th scope="col">โดย</th><th scope="col">รายการ</th><th scope="col">เดิม → ใหม่</th></tr></thead><tbody>\(history)</tbody></table>
+            <fieldset><legend>\(t("สิทธิ์การใช้งาน"))</legend>\(boxes)</fieldset>
+            <p><button class="btn" type="submit" id="save-rights">\(t("บันทึกสิทธิ์"))</button></p></form>
+            <h2>\(t("ประวัติการเปลี่ยนแปลง"))</h2>
+            <table><thead><tr><th scope="col">\(t("เวลา"))</th><th scope="col">\(t("โดย"))</th><th scope="col">\(t("รายการ"))</th><th scope="col">\(t("เดิม → ใหม่"))</th></tr></thead><tbody>\(history)</tbody></table>
             """)
     }
 }

@@ -21,41 +21,47 @@ func esc(_ text: String) -> String {
 /// The menu: only what the user's rights allow.
 func menu(_ session: SessionInfo?) -> String {
     guard let s = session else {
-        return #"<a href="/units">หน่วยงาน</a><a href="/signin">เข้าสู่ระบบ</a><a href="/register">ลงทะเบียน</a>"#
+        return #"<a href="/units">\#(t("หน่วยงาน"))</a><a href="/signin">\#(t("เข้าสู่ระบบ"))</a><a href="/register">\#(t("ลงทะเบียน"))</a>"#
     }
-    var items = [#"<a href="/year">เลือกปี</a>"#, #"<a href="/units">หน่วยงาน</a>"#, #"<a href="/password">เปลี่ยนรหัสผ่าน</a>"#]
+    var items = [#"<a href="/year">\#(t("เลือกปี"))</a>"#, #"<a href="/units">\#(t("หน่วยงาน"))</a>"#, #"<a href="/password">\#(t("เปลี่ยนรหัสผ่าน"))</a>"#]
     if s.has("administer") || s.has("answer_requests") {
-        items.append(#"<a href="/admin/password-requests" id="menu-password-requests">คำขอรหัสผ่าน</a>"#)
+        items.append(#"<a href="/admin/password-requests" id="menu-password-requests">\#(t("คำขอรหัสผ่าน"))</a>"#)
     }
     if s.has("administer") {
-        items.append(#"<a href="/admin/users" id="menu-admin-users">จัดการผู้ใช้</a>"#)
-        items.append(#"<a href="/admin/units" id="menu-admin-units">จัดการหน่วยงาน</a>"#)
+        items.append(#"<a href="/admin/users" id="menu-admin-users">\#(t("จัดการผู้ใช้"))</a>"#)
+        items.append(#"<a href="/admin/units" id="menu-admin-units">\#(t("จัดการหน่วยงาน"))</a>"#)
     }
     items.append("""
         <form method="post" action="/signout" class="inline"><input type="hidden" name="csrf" value="\(esc(s.csrf))">\
-        <button type="submit" class="link">ออกจากระบบ</button></form>
+        <button type="submit" class="link">\(t("ออกจากระบบ"))</button></form>
         """)
     return items.joined()
+}
+
+/// A link to the other language.
+func languageSwitch() -> String {
+    Language.current == .th ? #"<a href="/lang/en" lang="en" id="lang-switch">English</a>"#
+        : #"<a href="/lang/th" lang="th" id="lang-switch">ภาษาไทย</a>"#
 }
 
 /// The page shell: Thai first, phone-width first, one small stylesheet.
 func page(title: String, session: SessionInfo? = nil, status: HTTPResponse.Status = .ok, body: String) -> Response {
     let html = """
     <!doctype html>
-    <html lang="th">
+    <html lang="\(Language.current.rawValue)">
     <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>\(esc(title)) · KPI-Online</title>
+    <title>\(esc(t(title))) · KPI-Online</title>
     <link rel="stylesheet" href="/static/kpi.css">
     </head>
     <body>
     <header class="top"><a class="brand" href="/">KPI-Online</a>
-    <nav>\(menu(session))</nav></header>
+    <nav>\(menu(session))\(languageSwitch())</nav></header>
     <main id="main">
     \(body)
     </main>
-    <footer>ระบบรายงานตัวชี้วัด สำนักงานเขตพื้นที่การศึกษา</footer>
+    <footer>\(t("ระบบรายงานตัวชี้วัด สำนักงานเขตพื้นที่การศึกษา"))</footer>
     </body>
     </html>
     """

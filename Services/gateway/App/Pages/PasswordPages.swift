@@ -5,17 +5,17 @@ import KPIRuntime
 enum PasswordPages {
     static func change(_ s: SessionInfo, errors: [String: String] = [:], done: Bool = false, status: HTTPResponse.Status = .ok) -> Response {
         func err(_ k: String) -> String { errors[k].map { #"<span class="err" id="err-\#(k)">\#(esc($0))</span>"# } ?? "" }
-        return page(title: "เปลี่ยนรหัสผ่าน", session: s, status: status, body: """
-            <h1>เปลี่ยนรหัสผ่าน</h1>
-            \(s.user.mustChangePassword ? #"<p class="alert" role="alert">รหัสผ่านของท่านเป็นรหัสชั่วคราว กรุณาตั้งรหัสผ่านใหม่ก่อนใช้งาน</p>"# : "")
-            \(done ? #"<p class="note" role="status" id="password-changed">เปลี่ยนรหัสผ่านแล้ว</p>"# : "")
+        return page(title: t("เปลี่ยนรหัสผ่าน"), session: s, status: status, body: """
+            <h1>\(t("เปลี่ยนรหัสผ่าน"))</h1>
+            \(s.user.mustChangePassword ? #"<p class="alert" role="alert">\#(t("รหัสผ่านของท่านเป็นรหัสชั่วคราว กรุณาตั้งรหัสผ่านใหม่ก่อนใช้งาน"))</p>"# : "")
+            \(done ? #"<p class="note" role="status" id="password-changed">\#(t("เปลี่ยนรหัสผ่านแล้ว"))</p>"# : "")
             <form method="post" action="/password" class="card">
             <input type="hidden" name="csrf" value="\(esc(s.csrf))">
-            <label for="current">รหัสผ่านปัจจุบัน</label>
+            <label for="current">\(t("รหัสผ่านปัจจุบัน"))</label>
             <input type="password" id="current" name="current" autocomplete="current-password" required maxlength="128">\(err("current"))
-            <label for="new">รหัสผ่านใหม่ (8–128 ตัวอักษร)</label>
+            <label for="new">\(t("รหัสผ่านใหม่ (8–128 ตัวอักษร)"))</label>
             <input type="password" id="new" name="new" autocomplete="new-password" required minlength="8" maxlength="128">\(err("new"))
-            <p><button class="btn" type="submit" id="change-password">เปลี่ยนรหัสผ่าน</button></p>
+            <p><button class="btn" type="submit" id="change-password">\(t("เปลี่ยนรหัสผ่าน"))</button></p>
             </form>
             """)
     }
@@ -23,17 +23,17 @@ enum PasswordPages {
     static let reasons = [("forgot", "ลืมรหัสผ่าน"), ("leaked", "สงสัยว่ารหัสผ่านรั่วไหล"), ("stop_sharing", "เลิกใช้รหัสผ่านร่วมกับผู้อื่น")]
 
     static func request(csrf: String, sent: Bool = false, error: String? = nil) -> Response {
-        let radios = reasons.map { #"<label class="inline"><input type="radio" name="reason" value="\#($0.0)" required> \#($0.1)</label><br>"# }.joined()
+        let radios = reasons.map { #"<label class="inline"><input type="radio" name="reason" value="\#($0.0)" required> \#(t($0.1))</label><br>"# }.joined()
         return page(title: "ขอเปลี่ยนรหัสผ่าน", status: error == nil ? .ok : .unprocessableContent, body: """
-            <h1>ขอเปลี่ยนรหัสผ่าน</h1>
+            <h1>\(t("ขอเปลี่ยนรหัสผ่าน"))</h1>
             \(sent ? #"<p class="note" role="status" id="request-sent">ส่งคำขอถึงผู้ดูแลระบบแล้ว ผู้ดูแลระบบจะติดต่อกลับพร้อมรหัสผ่านชั่วคราว</p>"# : "")
             \(error.map { #"<p class="alert" role="alert">\#(esc($0))</p>"# } ?? "")
             <form method="post" action="/forgot" class="card">
             <input type="hidden" name="csrf" value="\(esc(csrf))">
-            <label for="username">ชื่อผู้ใช้</label><input type="text" id="username" name="username" required maxlength="40">
-            <fieldset><legend>เหตุผล</legend>\(radios)</fieldset>
-            <label for="note">รายละเอียดเพิ่มเติม (ถ้ามี)</label><textarea id="note" name="note" maxlength="500" rows="3"></textarea>
-            <p><button class="btn" type="submit" id="send-request">ส่งคำขอ</button></p>
+            <label for="username">\(t("ชื่อผู้ใช้"))</label><input type="text" id="username" name="username" required maxlength="40">
+            <fieldset><legend>\(t("เหตุผล"))</legend>\(radios)</fieldset>
+            <label for="note">\(t("รายละเอียดเพิ่มเติม (ถ้ามี)"))</label><textarea id="note" name="note" maxlength="500" rows="3"></textarea>
+            <p><button class="btn" type="submit" id="send-request">\(t("ส่งคำขอ"))</button></p>
             </form>
             """)
     }
@@ -48,14 +48,14 @@ enum PasswordPages {
             <td>\(r.userId.map { #"<a href="/admin/users/\#(esc($0))">\#(esc(r.username))</a>"# } ?? esc(r.username) + " <span class=\"muted\">(ไม่พบบัญชี)</span>")</td>\
             <td>\(esc(label[r.reason] ?? r.reason))</td><td>\(esc(r.note))</td>\
             <td><form method="post" action="/admin/password-requests/\(esc(r.id))/handled"><input type="hidden" name="csrf" value="\(esc(s.csrf))">\
-            <button class="btn" type="submit">ดำเนินการแล้ว</button></form></td></tr>
+            <button class="btn" type="submit">\(t("ดำเนินการแล้ว"))</button></form></td></tr>
             """
         }.joined(separator: "\n")
-        return page(title: "คำขอเปลี่ยนรหัสผ่าน", session: s, body: """
-            <h1>คำขอเปลี่ยนรหัสผ่าน</h1>
+        return page(title: t("คำขอเปลี่ยนรหัสผ่าน"), session: s, body: """
+            <h1>\(t("คำขอเปลี่ยนรหัสผ่าน"))</h1>
             <p class="muted">รีเซ็ตรหัสผ่านได้ที่หน้าบัญชีผู้ใช้ แล้วแจ้งรหัสชั่วคราวแก่ผู้ขอ</p>
-            <table><thead><tr><th scope="col">เวลา</th><th scope="col">ชื่อผู้ใช้</th><th scope="col">เหตุผล</th><th scope="col">รายละเอียด</th><th scope="col"></th></tr></thead>
-            <tbody>\(rows.isEmpty ? #"<tr><td colspan="5">ไม่มีคำขอที่รอดำเนินการ</td></tr>"# : rows)</tbody></table>
+            <table><thead><tr><th scope="col">\(t("เวลา"))</th><th scope="col">\(t("ชื่อผู้ใช้"))</th><th scope="col">\(t("เหตุผล"))</th><th scope="col">รายละเอียด</th><th scope="col"></th></tr></thead>
+            <tbody>\(rows.isEmpty ? #"<tr><td colspan="5">\#(t("ไม่มีคำขอที่รอดำเนินการ"))</td></tr>"# : rows)</tbody></table>
             """)
     }
 }

@@ -16,15 +16,15 @@ enum UnitPages {
         let rows = units.map { u in
             """
             <tr><td class="num">\(u.code)</td><td>\(esc(u.nameTh))</td>\
-            <td class="opt">\(esc(kindLabel[u.kind] ?? u.kind))</td>\
-            <td>\(u.active ? "<span class=\"badge\">ใช้งาน</span>" : "<span class=\"muted\">ปิดใช้งาน</span>")</td></tr>
+            <td class="opt">\(esc(t(kindLabel[u.kind] ?? u.kind)))</td>\
+            <td>\(u.active ? "<span class=\"badge\">\(t("ใช้งาน"))</span>" : "<span class=\"muted\">\(t("ปิดใช้งาน"))</span>")</td></tr>
             """
         }.joined(separator: "\n")
         return page(title: "หน่วยงาน", session: session, body: """
-            <h1>หน่วยงาน <span class="muted">(Units)</span></h1>
+            <h1>\(t("หน่วยงาน")) <span class="muted">(Units)</span></h1>
             <p class="muted">ทั้งหมด \(units.count) หน่วยงาน</p>
             <table>
-            <thead><tr><th scope="col">รหัส</th><th scope="col">ชื่อหน่วยงาน</th><th scope="col" class="opt">ประเภท</th><th scope="col">สถานะ</th></tr></thead>
+            <thead><tr><th scope="col">\(t("รหัส"))</th><th scope="col">\(t("ชื่อหน่วยงาน"))</th><th scope="col" class="opt">\(t("ประเภท"))</th><th scope="col">\(t("สถานะ"))</th></tr></thead>
             <tbody>
             \(rows)
             </tbody>

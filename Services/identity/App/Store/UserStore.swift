@@ -174,6 +174,22 @@ public struct UserStore: Sendable {
         }
     }
 
+    /// Puts a district staff member in a workgroup (nil: none); indicators are owned by one.
+    public func setWorkgroup(_ id: UUID, to workgroup: Int?, actor: UUID) async throws {
+        try await db.transaction { tx in
+            if let workgroup, try await tx.query("SELECT 1 FROM workgroups WHERE id = \(workgroup) AND active").first == nil {
+                throw FieldProblems(fields: ["workgroupId": "ไม่พบกลุ่มงาน"]).problem
+            }
+            guard let old = try await tx.query("SELECT workgroup_id FROM users WHERE id = \(id) FOR UPDATE").first else {
+                throw Problem(status: .notFound, detail: "ไม่พบบัญชีผู้ใช้")
+            }
+            let before = try old.decode(Int?.self, at: 0)
+            guard before != workgroup else { return }
+            try await tx.execute("UPDATE users SET workgroup_id = \(workgroup), updated_at = now() WHERE id = \(id)")
+            try await audit(tx, user: id, actor: actor, field: "workgroup", old: before.map(String.init), new: workgroup.map(String.init))
+        }
+    }
+
     public func registrationForm(_ id: UUID) async throws -> (contentType: String, bytes: [UInt8])? {
         guard let row = try await db.query("SELECT content_type, bytes FROM registration_forms WHERE user_id = \(id)").first else { return nil }
         return (try row.decode(String.self, at: 0), try row.decode(PostgresBytes.self, at: 1).bytes)

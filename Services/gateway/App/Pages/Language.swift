@@ -1,0 +1,86 @@
+import Hummingbird
+import KPIRuntime
+
+/// The page language: Thai first, English on request (cookie `kpi_lang`). The task-local lets
+/// every page function translate without passing the language around.
+enum Language: String, Sendable {
+    case th, en
+    @TaskLocal static var current: Language = .th
+}
+
+/// The English of a Thai UI text; the Thai itself when no translation is known.
+func t(_ thai: String) -> String {
+    guard Language.current == .en else { return thai }
+    return english[thai] ?? thai
+}
+
+struct LanguageMiddleware: RouterMiddleware {
+    typealias Context = ServiceRequestContext
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let lang = request.cookies["kpi_lang"].flatMap { Language(rawValue: $0.value) } ?? .th
+        return try await Language.$current.withValue(lang) { try await next(request, context) }
+    }
+}
+
+enum LanguageRoutes {
+    static func register(on router: Router<ServiceRequestContext>, secureCookies: Bool) {
+        router.get("/lang/:code") { request, context in
+            let lang = context.parameters.get("code").flatMap(Language.init(rawValue:)) ?? .th
+            // Back to the page the link was on, only within this site.
+            let next = request.uri.queryParameters.get("next").map { String($0) } ?? "/"
+            let target = next.hasPrefix("/") && !next.hasPrefix("//") ? next : "/"
+            var response = Response.redirect(to: target, type: .found)
+            response.setCookie(try Cookie.validated(name: "kpi_lang", value: lang.rawValue, maxAge: 365 * 24 * 3600, path: "/",
+                                                    secure: secureCookies, httpOnly: true, sameSite: .lax))
+            return response
+        }
+    }
+}
+
+private let english: [String: String] = [
+    "หน้าแรก": "Home", "หน่วยงาน": "Units", "เข้าสู่ระบบ": "Sign in", "ลงทะเบียน": "Register", "เลือกปี": "Choose year",
+    "เปลี่ยนรหัสผ่าน": "Change password", "คำขอรหัสผ่าน": "Password requests", "จัดการผู้ใช้": "Users",
+    "จัดการหน่วยงาน": "Manage units", "ออกจากระบบ": "Sign out",
+    "ระบบรายงานตัวชี้วัด สำนักงานเขตพื้นที่การศึกษา": "Indicator reporting of the educational service area office",
+    "ระบบรายงานผลการดำเนินงานตามตัวชี้วัด": "Indicator performance reporting",
+    "KPI-Online: ตัวชี้วัด รอบรายงาน ผลการประเมินตนเอง และผลการตรวจของเขตพื้นที่":
+        "KPI-Online: indicators, reporting rounds, self-assessments and the district's review scores",
+    "ลงทะเบียนผู้ใช้งานใหม่": "Register a new user", "สวัสดี": "Hello", "ชื่อผู้ใช้": "Username", "ตำแหน่ง": "Position",
+    "เลขประจำตัวประชาชน": "National ID", "ปี": "Year", "ปีงบประมาณ": "Fiscal year", "ยังไม่ได้เลือกปี": "No year chosen yet",
+    "รหัสผ่าน": "Password", "ลืมรหัสผ่าน / ขอเปลี่ยนรหัสผ่าน": "Forgot password / request a change",
+    "บัญชีของท่านรอการอนุมัติ": "Your account is waiting for approval",
+    "ผู้ดูแลระบบจะตรวจสอบแบบคำขอสิทธิ์ที่ผู้อำนวยการรับรองแล้ว และอนุมัติบัญชี เมื่ออนุมัติแล้วท่านจึงจะเข้าสู่ระบบได้":
+        "An administrator checks the rights-request form certified by your director and approves the account; then you can sign in.",
+    "กลับหน้าแรก": "Back to the home page", "ลงทะเบียนเรียบร้อย": "Registered",
+    "บัญชีของท่านรอผู้ดูแลระบบอนุมัติ เมื่ออนุมัติแล้วจึงเข้าสู่ระบบได้": "Your account waits for an administrator's approval; then you can sign in.",
+    "ไปหน้าเข้าสู่ระบบ": "Go to sign in",
+    "เลขประจำตัวประชาชน (13 หลัก)": "National ID (13 digits)", "คำนำหน้าชื่อ": "Title", "ชื่อ (ภาษาไทย)": "First name (Thai)",
+    "นามสกุล (ภาษาไทย)": "Last name (Thai)", "ชื่อ (ภาษาอังกฤษ)": "First name (English)", "นามสกุล (ภาษาอังกฤษ)": "Last name (English)",
+    "โทรศัพท์ที่ทำงาน": "Office phone", "โทรศัพท์มือถือ": "Mobile", "จังหวัด": "Province", "อีเมล": "E-mail",
+    "ชื่อผู้ใช้ (a–z 0–9 . _ -)": "Username (a–z 0–9 . _ -)", "ประเภทบุคลากร": "Staff kind", "ข้าราชการ": "Civil servant",
+    "พนักงานราชการ/ลูกจ้างประจำ": "Government employee / permanent employee",
+    "ลูกจ้างชั่วคราว/จ้างเหมาบริการ": "Temporary employee / contractor", "หน่วยงาน (โรงเรียน)": "Unit (school)",
+    "— เลือก —": "— choose —", "รหัสผ่าน (8–128 ตัวอักษร)": "Password (8–128 characters)",
+    "แบบคำขอสิทธิ์ที่ผู้อำนวยการลงนามแล้ว (PDF หรือรูปภาพ ไม่เกิน 5 MB, ถ้ามี)":
+        "Rights-request form signed by the director (PDF or image, up to 5 MB, optional)",
+    "กรุณาแก้ไขข้อมูลที่ระบุ": "Please correct the marked fields", "ปี พ.ศ.": "Year (B.E.)", "ช่วงเวลา": "Period", "เลือก": "Choose",
+    "ขออภัย": "Sorry", "เกิดข้อผิดพลาด": "Error", "รหัส": "Code", "ชื่อหน่วยงาน": "Unit name", "ประเภท": "Kind", "สถานะ": "Status",
+    "ใช้งาน": "Active", "ปิดใช้งาน": "Inactive", "โรงเรียน": "School", "สำนักงานเขตพื้นที่": "District office", "หน่วยงานอื่น": "Other unit",
+    "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง": "Wrong username or password",
+    "พยายามเข้าสู่ระบบผิดหลายครั้ง กรุณารอ 15 นาทีแล้วลองใหม่": "Too many failed attempts; wait 15 minutes and try again",
+    "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง กรุณาเปิดหน้าใหม่แล้วลองอีกครั้ง": "The form expired or is not valid; reload the page and try again",
+    "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้": "Your account may not use this page", "ไม่พบหน้าที่ต้องการ": "Page not found",
+    "ระบบบางส่วนไม่ตอบสนองในขณะนี้ กรุณาลองใหม่ภายหลัง": "Part of the system is not answering; please try again later",
+    "คำขอไม่ถูกต้อง": "Bad request", "รหัสผ่านปัจจุบัน": "Current password", "รหัสผ่านใหม่ (8–128 ตัวอักษร)": "New password (8–128 characters)",
+    "เปลี่ยนรหัสผ่านแล้ว": "Password changed", "ขอเปลี่ยนรหัสผ่าน": "Request a password change", "เหตุผล": "Reason",
+    "ลืมรหัสผ่าน": "Forgot password", "สงสัยว่ารหัสผ่านรั่วไหล": "Password may have leaked", "เลิกใช้รหัสผ่านร่วมกับผู้อื่น": "Stop sharing the password",
+    "รายละเอียดเพิ่มเติม (ถ้ามี)": "Details (optional)", "ส่งคำขอ": "Send request",
+    "รหัสผ่านของท่านเป็นรหัสชั่วคราว กรุณาตั้งรหัสผ่านใหม่ก่อนใช้งาน": "Your password is temporary; set a new one first",
+    "ค้นหา": "Search", "ทุกสถานะ": "All statuses", "ทุกหน่วยงาน": "All units", "บัญชี": "accounts", "ชื่อ-นามสกุล": "Name",
+    "อนุมัติ": "Approve", "ไม่อนุมัติ": "Reject", "เหตุผลที่ไม่อนุมัติ": "Reason for rejecting", "ปิดการใช้งาน": "Disable",
+    "เปิดการใช้งาน": "Enable", "รีเซ็ตรหัสผ่าน": "Reset password", "สิทธิ์การใช้งาน": "Rights", "บันทึกสิทธิ์": "Save rights",
+    "ประวัติการเปลี่ยนแปลง": "History of changes", "เวลา": "Time", "โดย": "By", "รายการ": "Item", "เดิม → ใหม่": "Old → new",
+    "แบบคำขอสิทธิ์": "Rights-request form", "เปิดดูแบบคำขอที่แนบ": "Open the attached form", "ไม่ได้แนบ": "None attached",
+    "ชื่อภาษาอังกฤษ": "Name in English", "โทรศัพท์": "Phone", "เพิ่มหน่วยงาน": "Add unit", "บันทึก": "Save",
+    "คำขอเปลี่ยนรหัสผ่าน": "Password change requests", "ดำเนินการแล้ว": "Done", "ไม่มีคำขอที่รอดำเนินการ": "No open requests",
+]
