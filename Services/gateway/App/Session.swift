@@ -27,7 +27,13 @@ struct SessionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let token = request.cookies[SessionCookie.name]?.value, !token.isEmpty, !request.uri.path.hasPrefix("/static/") {
-            let reply = try await upstreams.send("identity", .get, "/sessions/current", session: token)
+            let reply: Upstreams.Reply
+            do {
+                reply = try await upstreams.send("identity", .get, "/sessions/current", session: token)
+            } catch where !request.uri.path.hasPrefix("/api/") {
+                // identity is down: a friendly page, not a problem document.
+                return AccountPages.error(PageError(status: .badGateway, messageTh: "ระบบบางส่วนไม่ตอบสนองในขณะนี้ กรุณาลองใหม่ภายหลัง"), session: nil)
+            }
             if reply.status == .ok {
                 context.session = try? JSONDecoder().decode(SessionInfo.self, from: Data(buffer: reply.body))
             }
