@@ -31,6 +31,7 @@ var targets: [Target] = [
         .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Crypto", package: "swift-crypto"),
     ], path: "Shared/KPIRuntime", resources: [.copy("Migrations")]),
     .executableTarget(name: "kpi-broker", dependencies: ["KPIKafka", "KPIEvents", "CRdKafka"], path: "Shared/DevBroker"),
     .executableTarget(name: "kpi-bench", dependencies: ["KPIRuntime", "IdentityService"], path: "Shared/Bench"),
@@ -79,6 +80,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -9,6 +10,8 @@ public struct ServiceRequestContext: RequestContext {
     public let remoteAddress: String?
     /// The signed-in user, set by the gateway's session middleware.
     public var session: SessionInfo?
+    /// The user a forwarded request is for, verified by a domain service (`X-KPI-Actor`).
+    public var actor: Actor?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -35,6 +38,12 @@ public struct SessionInfo: Codable, Sendable {
     public var yearBE: Int?
 
     public func has(_ right: String) -> Bool { user.rights.contains(right) }
+
+    /// What the gateway asserts to the domain services for this user.
+    public func actor(now: Date = Date()) -> Actor {
+        Actor(userId: user.id, username: user.username, unitCode: user.unitCode, rights: user.rights, yearBE: yearBE,
+              expires: Int(now.timeIntervalSince1970) + ActorSigner.lifetime)
+    }
 }
 
 extension HTTPField.Name {

@@ -43,6 +43,9 @@ public struct ServiceRuntime: Sendable {
     public let database: ServiceDatabase?
     public let producer: KafkaProducer?
 
+    /// Signs (gateway) or verifies (services) forwarded actors; nil without `KPI_FORWARD_KEY`.
+    public var actorSigner: ActorSigner? { ActorSigner(secret: config.environment.string("KPI_FORWARD_KEY", default: "")) }
+
     /// The database, for services that have one (a programming error otherwise).
     public var db: ServiceDatabase { database! }
 }
@@ -126,6 +129,9 @@ public enum ServiceHost {
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
         HealthRoutes(checks: checks, metrics: metrics).register(on: router)
+        if definition.usesDatabase {
+            router.add(middleware: ActorMiddleware(signer: runtime.actorSigner))
+        }
         definition.routes(router, runtime)
         let app = Application(router: router,
                               configuration: .init(address: .hostname(config.httpHost, port: config.httpPort),

@@ -43,3 +43,25 @@ import Testing
         #expect(text.contains("kpi_outbox_backlog 3"))
     }
 }
+
+@Suite struct ActorSignerTests {
+    let signer = ActorSigner(secret: String(repeating: "k", count: 40))!
+    let actor = Actor(userId: "u1", username: "somsri", unitCode: 3, rights: ["view", "report"], yearBE: 2567,
+                      expires: Int(Date().timeIntervalSince1970) + 60)
+
+    @Test func aSignedActorVerifies() throws {
+        #expect(signer.verify(try signer.sign(actor)) == actor)
+    }
+
+    @Test func tamperedExpiredOrForeignAssertionsAreRefused() throws {
+        let token = try signer.sign(actor)
+        var widened = actor
+        widened.rights.append("administer")
+        let forgedPayload = try signer.sign(widened).split(separator: ".")[0] + "." + token.split(separator: ".")[1]
+        #expect(signer.verify(String(forgedPayload)) == nil)
+        #expect(signer.verify(token, now: Date().addingTimeInterval(120)) == nil)
+        #expect(ActorSigner(secret: String(repeating: "x", count: 40))!.verify(token) == nil)
+        #expect(signer.verify("garbage") == nil)
+        #expect(ActorSigner(secret: "too-short") == nil)
+    }
+}

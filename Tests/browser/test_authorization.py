@@ -98,3 +98,11 @@ def test_every_response_carries_security_headers(sessions):
     assert r.status_code == 404 and "ไม่พบหน้าที่ต้องการ" in r.text
     r = sessions["anonymous"].get(BASE + "/api/v1/units/x")
     assert r.headers["Content-Type"] == "application/problem+json"
+
+
+def test_adding_a_year_needs_define_indicators(sessions):
+    token = csrf_of(sessions["school"].get(BASE + "/year").text)
+    assert 'id="add-year"' not in sessions["school"].get(BASE + "/year").text
+    r = sessions["school"].post(BASE + "/year/add", data={"csrf": token, "year": "2599"}, allow_redirects=False)
+    assert r.status_code == 403  # refused by catalogue on the signed actor, not only by the page
+    assert 'id="add-year"' in sessions["district"].get(BASE + "/year").text

@@ -4,7 +4,7 @@ import KPIRuntime
 
 /// The browser's account pages: sign-in and out, registration, year choice.
 enum AccountRoutes {
-    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool) {
+    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool, signer: ActorSigner?) {
         router.get("/") { _, context in
             AccountPages.home(context.session, years: [])
         }
@@ -72,6 +72,20 @@ enum AccountRoutes {
         router.get("/year") { _, context in
             let s = try requireSession(context)
             return AccountPages.year(s, years: try await upstreams.getJSON([YearView].self, "catalogue", "/years"))
+        }
+        // Adding the next fiscal year: catalogue checks the right on the actor signed here.
+        router.post("/year/add") { request, context in
+            let s = try requireSession(context)
+            let form = try await Forms.fields(request)
+            try checkCSRF(form["csrf"], request: request, context: context)
+            guard let signer else { throw PageError(status: .serviceUnavailable, messageTh: "ระบบยังไม่ได้ตั้งค่ากุญแจส่งต่อสิทธิ์ (KPI_FORWARD_KEY)") }
+            let reply = try await upstreams.send("catalogue", .post, "/years", json: ["yearBE": Int(form["year"] ?? "") ?? 0],
+                                                 actor: try signer.sign(s.actor()))
+            guard reply.status == .created else {
+                throw PageError(status: reply.status == .forbidden ? .forbidden : .badRequest,
+                                messageTh: reply.status == .forbidden ? "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้" : AdminRoutes.problemText(reply))
+            }
+            return Response.redirect(to: "/year", type: .normal)
         }
         router.post("/year") { request, context in
             let s = try requireSession(context)

@@ -11,7 +11,8 @@ public enum GatewayService {
             let env = runtime.config.environment
             // Secure cookies whenever the public address is https (behind a TLS proxy).
             let secure = env.string("KPI_PUBLIC_URL", default: "").hasPrefix("https://")
-            Routes.register(on: router, upstreams: Upstreams(environment: env), secureCookies: secure)
+            if runtime.actorSigner == nil { runtime.logger.warning("KPI_FORWARD_KEY unset or shorter than 32 bytes: no rights are forwarded to the services") }
+            Routes.register(on: router, upstreams: Upstreams(environment: env), secureCookies: secure, signer: runtime.actorSigner)
         },
         readiness: { runtime in
             let upstreams = Upstreams(environment: runtime.config.environment)

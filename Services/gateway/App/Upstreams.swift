@@ -65,12 +65,13 @@ public struct Upstreams: Sendable {
     /// Sends a request with an optional JSON body, carrying the session token (identity
     /// resolves and checks it) and the correlation id.
     public func send(_ service: String, _ method: HTTPRequest.Method, _ path: String, json: (any Encodable)? = nil,
-                     session: String? = nil) async throws -> Reply {
+                     session: String? = nil, actor: String? = nil) async throws -> Reply {
         guard let base = urls[service] else { throw Problem(status: .internalServerError) }
         var request = HTTPClientRequest(url: base + path)
         request.method = .init(rawValue: method.rawValue)
         if let id = Correlation.id { request.headers.add(name: "X-Correlation-Id", value: id) }
         if let session { request.headers.add(name: "X-KPI-Session", value: session) }
+        if let actor { request.headers.add(name: "X-KPI-Actor", value: actor) }
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(json)))

@@ -1,5 +1,6 @@
 import Foundation
 import KPIPostgres
+import KPIEvents
 import KPIRuntime
 
 /// A fiscal year (ปีงบประมาณ) in Buddhist Era with its C.E. dates.
@@ -13,6 +14,22 @@ public struct YearStore: Sendable {
     let db: ServiceDatabase
 
     public init(db: ServiceDatabase) { self.db = db }
+
+    /// Adds a fiscal year: B.E. y runs 1 October (y − 544) to 30 September (y − 543) C.E.
+    /// Publishes `FiscalYearAddedV1` in the same transaction.
+    public func add(yearBE: Int) async throws -> FiscalYear {
+        guard (2500...2700).contains(yearBE) else { throw Problem(status: .unprocessableContent, detail: "ปีต้องอยู่ระหว่าง 2500 ถึง 2700") }
+        let year = FiscalYear(yearBE: yearBE, startsOn: "\(yearBE - 544)-10-01", endsOn: "\(yearBE - 543)-09-30")
+        return try await db.transaction { tx in
+            let inserted = try await tx.execute("""
+                INSERT INTO fiscal_years (year_be, starts_on, ends_on) VALUES (\(year.yearBE), \(year.startsOn)::date, \(year.endsOn)::date)
+                ON CONFLICT (year_be) DO NOTHING
+                """)
+            guard inserted == 1 else { throw Problem(status: .conflict, detail: "มีปีงบประมาณ \(yearBE) แล้ว") }
+            try await tx.publish(FiscalYearAddedV1(yearBE: year.yearBE, startsOn: year.startsOn, endsOn: year.endsOn))
+            return year
+        }
+    }
 
     public func all() async throws -> [FiscalYear] {
         try await db.query("SELECT year_be, starts_on::text, ends_on::text FROM fiscal_years ORDER BY year_be")

@@ -116,10 +116,16 @@ enum AccountPages {
             <input type="hidden" name="year" value="\(y.yearBE)"><button class="btn green" type="submit" id="choose-\(y.yearBE)">\(t("เลือก"))</button></form></td></tr>
             """
         }.joined(separator: "\n")
+        let next = (years.map(\.yearBE).max() ?? 2567) + 1
+        let add = s.has("define_indicators") ? """
+            <form method="post" action="/year/add" class="card"><input type="hidden" name="csrf" value="\(esc(s.csrf))">\
+            <input type="hidden" name="year" value="\(next)"><button class="btn" type="submit" id="add-year">\(t("เพิ่มปีงบประมาณ")) \(next)</button></form>
+            """ : ""
         return page(title: "เลือกปี", session: s, body: """
             <h1>\(t("เลือกปี")) <span class="muted">(ปีงบประมาณ)</span></h1>
             <table><thead><tr><th scope="col">\(t("ปี พ.ศ."))</th><th scope="col" class="opt">\(t("ช่วงเวลา"))</th><th scope="col"></th></tr></thead>
             <tbody>\(rows)</tbody></table>
+            \(add)
             """)
     }
 

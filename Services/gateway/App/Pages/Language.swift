@@ -82,5 +82,5 @@ private let english: [String: String] = [
     "ประวัติการเปลี่ยนแปลง": "History of changes", "เวลา": "Time", "โดย": "By", "รายการ": "Item", "เดิม → ใหม่": "Old → new",
     "แบบคำขอสิทธิ์": "Rights-request form", "เปิดดูแบบคำขอที่แนบ": "Open the attached form", "ไม่ได้แนบ": "None attached",
     "ชื่อภาษาอังกฤษ": "Name in English", "โทรศัพท์": "Phone", "เพิ่มหน่วยงาน": "Add unit", "บันทึก": "Save",
-    "คำขอเปลี่ยนรหัสผ่าน": "Password change requests", "ดำเนินการแล้ว": "Done", "ไม่มีคำขอที่รอดำเนินการ": "No open requests",
+    "คำขอเปลี่ยนรหัสผ่าน": "Password change requests", "เพิ่มปีงบประมาณ": "Add fiscal year", "ดำเนินการแล้ว": "Done", "ไม่มีคำขอที่รอดำเนินการ": "No open requests",
 ]
