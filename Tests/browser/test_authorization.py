@@ -58,6 +58,11 @@ MATRIX = {
     "/admin/users": [SIGN_IN, SIGN_IN, 403, 403, 200],
     "/admin/users?status=pending": [SIGN_IN, SIGN_IN, 403, 403, 200],
     "/admin/units": [SIGN_IN, SIGN_IN, 403, 403, 200],
+    "/admin/password-requests": [SIGN_IN, SIGN_IN, 403, 403, 200],
+    "/password": [SIGN_IN, SIGN_IN, 200, 200, 200],
+    "/forgot": [200, 200, 200, 200, 200],
+    "/signin": [200, 200, 302, 302, 302],
+    "/api/v1/statistics/units": [200, 200, 200, 200, 200],
     "/api/v1/units": [200, 200, 200, 200, 200],
     "/api/v1/years": [200, 200, 200, 200, 200],
 }
@@ -67,7 +72,9 @@ MATRIX = {
 def test_get_routes(sessions, path):
     for role, expected in zip(ROLES, MATRIX[path]):
         r = sessions[role].get(BASE + path, allow_redirects=False)
-        if expected == SIGN_IN:
+        if path == "/signin" and expected == 302:
+            assert r.status_code == 302 and r.headers["location"] == "/", (role, path, r.status_code)
+        elif expected == SIGN_IN:
             assert r.status_code == 302 and r.headers["location"].endswith("/signin"), (role, path, r.status_code)
         else:
             assert r.status_code == expected, (role, path, r.status_code)
@@ -106,3 +113,22 @@ def test_adding_a_year_needs_define_indicators(sessions):
     r = sessions["school"].post(BASE + "/year/add", data={"csrf": token, "year": "2599"}, allow_redirects=False)
     assert r.status_code == 403  # refused by catalogue on the signed actor, not only by the page
     assert 'id="add-year"' in sessions["district"].get(BASE + "/year").text
+
+
+def test_one_users_page_and_actions(sessions):
+    listing = sessions["admin"].get(BASE + "/admin/users?q=demo-school").text
+    user = re.search(r'href="(/admin/users/[0-9A-Fa-f-]{36})"', listing).group(1)
+    expected = {"anonymous": SIGN_IN, "pending": SIGN_IN, "school": 403, "district": 403, "admin": 200}
+    for role, outcome in expected.items():
+        r = sessions[role].get(BASE + user, allow_redirects=False)
+        if outcome == SIGN_IN:
+            assert r.status_code == 302, role
+        else:
+            assert r.status_code == outcome, role
+    for action in ["approve", "reject", "disable", "enable", "rights", "workgroup", "password-reset"]:
+        for role in ["school", "district"]:
+            token = csrf_of(sessions[role].get(BASE + "/year").text)
+            r = sessions[role].post(BASE + user + "/" + action, data={"csrf": token}, allow_redirects=False)
+            assert r.status_code == 403, (role, action)
+        r = sessions["anonymous"].post(BASE + user + "/" + action, data={"csrf": "x"}, allow_redirects=False)
+        assert r.status_code == 302, action
