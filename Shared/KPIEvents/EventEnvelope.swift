@@ -109,17 +109,12 @@ public enum EventCoding {
 
     public static func encode<E: Encodable>(_ value: E) throws -> [UInt8] { Array(try encoder.encode(value)) }
 
-    public static func formatTime(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
-    }
+    /// RFC 3339 with milliseconds, UTC. A value type: shared across threads, made once.
+    static let timeStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    public static func formatTime(_ date: Date) -> String { timeStyle.format(date) }
 
     public static func parseTime(_ text: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = f.date(from: text) { return d }
-        f.formatOptions = [.withInternetDateTime]
-        return f.date(from: text)
+        (try? timeStyle.parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 }

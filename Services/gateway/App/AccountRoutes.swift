@@ -6,7 +6,7 @@ import KPIRuntime
 enum AccountRoutes {
     static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool, signer: ActorSigner?) {
         router.get("/") { _, context in
-            AccountPages.home(context.session, years: [])
+            AccountPages.home(context.session)
         }
 
         router.get("/signin") { request, context in
@@ -88,14 +88,13 @@ enum AccountRoutes {
             return Response.redirect(to: "/year", type: .normal)
         }
         router.post("/year") { request, context in
-            let s = try requireSession(context)
+            _ = try requireSession(context)
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
             guard let year = Int(form["year"] ?? ""),
                   try await upstreams.getJSON([YearView].self, "catalogue", "/years").contains(where: { $0.yearBE == year }) else {
                 throw PageError(status: .badRequest, messageTh: "ไม่มีปีที่เลือก")
             }
-            _ = s
             let reply = try await upstreams.send("identity", .put, "/sessions/current/year", json: ["yearBE": year], session: request.sessionToken)
             guard reply.status == .noContent else { throw PageError(status: .badRequest, messageTh: "เลือกปีไม่สำเร็จ") }
             return Response.redirect(to: "/", type: .normal)

@@ -45,21 +45,7 @@ public struct Upstreams: Sendable {
     /// GET `path` on `service`, carrying the correlation id. A service that does not answer
     /// becomes a 502 problem, never a hang or a crash.
     public func get(_ service: String, _ path: String) async throws -> Reply {
-        guard let base = urls[service] else { throw Problem(status: .internalServerError) }
-        var request = HTTPClientRequest(url: base + path)
-        request.method = .GET
-        if let id = Correlation.id { request.headers.add(name: "X-Correlation-Id", value: id) }
-        do {
-            let response = try await client.execute(request, timeout: .seconds(10))
-            let body = try await response.body.collect(upTo: Self.maxBody)
-            return Reply(status: .init(code: Int(response.status.code)),
-                         contentType: response.headers.first(name: "content-type") ?? "application/json",
-                         body: body)
-        } catch let problem as Problem {
-            throw problem
-        } catch {
-            throw Problem(status: .badGateway, title: "Service unavailable", detail: "\(service) did not answer")
-        }
+        try await send(service, .get, path)
     }
 
     /// Sends a request with an optional JSON body, carrying the session token (identity

@@ -3,7 +3,7 @@ import KPIRuntime
 
 /// Sign-in, registration, waiting, home and year choice.
 enum AccountPages {
-    static func home(_ s: SessionInfo?, years: [YearView]) -> Response {
+    static func home(_ s: SessionInfo?) -> Response {
         guard let s else {
             return page(title: "หน้าแรก", body: """
                 <h1>\(t("ระบบรายงานผลการดำเนินงานตามตัวชี้วัด"))</h1>
