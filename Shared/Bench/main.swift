@@ -5,6 +5,8 @@
 //                               (own pool, producer and relay, woken by its commits)
 //   kpi-bench burst [count]     many units in transactions of 500; time until statistics
 //                               applied them all (consumer throughput)
+//   kpi-bench throughput [count]  pgbench -N (8 clients, 15 s) against the same PostgreSQL, then
+//                               a burst of count (20,000) events; prints both rates and their ratio
 //   kpi-bench signin [count]    server time of a sign-in (Argon2id verify, throttle checks,
 //                               session insert), right and wrong password, in-process
 //
@@ -35,7 +37,7 @@ guard !brokers.isEmpty, let password = secrets["KPI_IDENTITY_DB_PASSWORD"] else 
 }
 let args = Array(CommandLine.arguments.dropFirst())
 let mode = args.first ?? "latency"
-let count = args.count > 1 ? Int(args[1]) ?? 300 : (mode == "burst" ? 5000 : 300)
+let count = args.count > 1 ? Int(args[1]) ?? 300 : ["burst": 5000, "throughput": 20000][mode] ?? 300
 
 let admin = PostgresPool(config: PostgresConfig(host: FileManager.default.currentDirectoryPath + "/\(runDir)/pgsock", port: port, user: "postgres", poolSize: 2))
 let pool = PostgresPool(config: PostgresConfig(port: port, user: "identity", password: password, applicationName: "kpi-bench", poolSize: 4, searchPath: "identity"))
@@ -70,6 +72,55 @@ func percentiles(_ label: String, _ values: [Double]) {
     print(String(format: "%@  n=%d  p50=%.1f ms  p95=%.1f ms  p99=%.1f ms  max=%.1f ms", label, s.count, p(0.5), p(0.95), p(0.99), s.last ?? 0))
 }
 
+/// Units written in transactions of 500 through identity's outbox; returns events per second
+/// from the first write until statistics applied the last one.
+func burst(_ count: Int) async throws -> Double {
+    let codes = firstCode...(firstCode + count - 1)
+    let start = Date()
+    for batch in stride(from: codes.lowerBound, through: codes.upperBound, by: 500) {
+        let end = min(batch + 499, codes.upperBound)
+        try await db.transaction { tx in
+            for code in batch...end { try await units.insert(OrgUnit(code: code, nameTh: "หน่วยวัดปริมาณ \(code)", kind: .other), tx: tx) }
+        }
+    }
+    let written = Date().timeIntervalSince(start)
+    try await waitApplied("statistics", codes: codes, timeout: 600)
+    let applied = Date().timeIntervalSince(start)
+    print(String(format: "burst of %d events: written in %.2f s, all applied by statistics after %.2f s", count, written, applied))
+    return Double(count) / applied
+}
+
+/// pgbench's simple-update mode against a scratch database of the same cluster.
+func pgbenchTPS() async throws -> Double {
+    let bin = (ProcessInfo.processInfo.environment["PGBIN"] ?? "/usr/lib/postgresql/15/bin") + "/pgbench"
+    let socket = FileManager.default.currentDirectoryPath + "/\(runDir)/pgsock"
+    func run(_ args: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // The cluster's superuser is the postgres OS user (peer authentication on the socket).
+        p.arguments = (getuid() == 0 ? ["runuser", "-u", "postgres", "--", bin] : [bin])
+            + ["-h", socket, "-p", String(port), "-U", "postgres"] + args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw BenchError(message: "pgbench \(args.first ?? "") failed") }
+        return String(decoding: data, as: UTF8.self)
+    }
+    if try await admin.query("SELECT 1 FROM pg_database WHERE datname = 'kpi_pgbench'").isEmpty {
+        try await admin.execute("CREATE DATABASE kpi_pgbench")
+        _ = try run(["-i", "-q", "-s", "10", "kpi_pgbench"])
+    }
+    let out = try run(["-N", "-c", "8", "-j", "2", "-T", "15", "kpi_pgbench"])
+    guard let line = out.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
+          let tps = Double(line.dropFirst(6).prefix { $0 != " " }) else { throw BenchError(message: "no tps in pgbench output") }
+    return tps
+}
+
+struct BenchError: Error { var message: String }
+
 switch mode {
 case "latency":
     let codes = firstCode...(firstCode + count - 1)
@@ -88,19 +139,13 @@ case "latency":
         percentiles("identity commit → \(schema) effect", try rows.map { try $0.decode(Double.self, at: 0) })
     }
 case "burst":
-    let codes = firstCode...(firstCode + count - 1)
-    let start = Date()
-    for batch in stride(from: codes.lowerBound, through: codes.upperBound, by: 500) {
-        let end = min(batch + 499, codes.upperBound)
-        try await db.transaction { tx in
-            for code in batch...end { try await units.insert(OrgUnit(code: code, nameTh: "หน่วยวัดปริมาณ \(code)", kind: .other), tx: tx) }
-        }
-    }
-    let written = Date().timeIntervalSince(start)
-    try await waitApplied("statistics", codes: codes, timeout: 600)
-    let applied = Date().timeIntervalSince(start)
-    print(String(format: "burst of %d events: written in %.2f s, all applied by statistics after %.2f s (%.0f events/s end to end)",
-                 count, written, applied, Double(count) / applied))
+    let rate = try await burst(count)
+    print(String(format: "%.0f events/s end to end", rate))
+case "throughput":
+    let tps = try await pgbenchTPS()
+    print(String(format: "pgbench -N, 8 clients, 15 s: %.0f transactions/s", tps))
+    let rate = try await burst(count)
+    print(String(format: "events end to end: %.0f events/s; ratio events/s ÷ pgbench TPS = %.2f", rate, rate / tps))
 case "signin":
     let sessions = SessionStore(db: db)
     let demoPassword = secrets["KPI_DEMO_PASSWORD"] ?? ""
@@ -118,7 +163,7 @@ case "signin":
     percentiles("sign-in, right password", ok)
     percentiles("sign-in, wrong password", refused)
 default:
-    print("usage: kpi-bench latency [count] | burst [count] | signin [count]")
+    print("usage: kpi-bench latency [count] | burst [count] | throughput [count] | signin [count]")
     exit(2)
 }
 relayTask.cancel()

@@ -4,6 +4,8 @@ public struct Topic: Sendable, Hashable, CustomStringConvertible {
     public let name: String
     public let partitions: Int32
     public var description: String { name }
+
+    public init(name: String, partitions: Int32) { self.name = name; self.partitions = partitions }
 }
 
 public enum Topics {

@@ -16,6 +16,38 @@ public enum KafkaAdmin {
         }
     }
 
+    /// How many records of `topics` the group has not committed yet (committed offset to the
+    /// partition's end, summed). A partition without a committed offset counts from its start.
+    /// Asks without joining the group, so its live members are not disturbed.
+    public static func groupLag(bootstrap: String, group: String, topics: [String: Int32], timeoutMs: Int32 = 5000) async throws -> Int64 {
+        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Int64, any Error>) in
+            DispatchQueue.global().async {
+                cont.resume(with: Result {
+                    let conf = try makeConf(["bootstrap.servers": bootstrap, "group.id": group, "enable.auto.commit": "false", "log_level": "3"])
+                    let rk = try newClient(RD_KAFKA_CONSUMER, conf)
+                    defer { rd_kafka_destroy(rk) }
+                    let list = rd_kafka_topic_partition_list_new(Int32(topics.values.reduce(0, +)))!
+                    defer { rd_kafka_topic_partition_list_destroy(list) }
+                    for (topic, partitions) in topics {
+                        for p in 0..<partitions { rd_kafka_topic_partition_list_add(list, topic, p) }
+                    }
+                    let err = rd_kafka_committed(rk, list, timeoutMs)
+                    if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
+                    var lag: Int64 = 0
+                    for i in 0..<Int(list.pointee.cnt) {
+                        let tp = list.pointee.elems[i]
+                        var low: Int64 = 0, high: Int64 = 0
+                        let werr = rd_kafka_query_watermark_offsets(rk, tp.topic, tp.partition, &low, &high, timeoutMs)
+                        if werr != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(werr) }
+                        let committed = tp.offset >= 0 ? max(tp.offset, low) : low
+                        lag += max(0, high - committed)
+                    }
+                    return lag
+                })
+            }
+        }
+    }
+
     private static func reset(bootstrap: String, group: String, topic: String, partitions: Int32, timeout: Duration) throws {
         let conf = try makeConf(["bootstrap.servers": bootstrap, "group.id": group, "enable.auto.commit": "false",
                                  "session.timeout.ms": "6000", "fetch.wait.max.ms": "10", "log_level": "3"])

@@ -55,7 +55,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     private var isClosed: Bool { lock.withLock { closed } }
-    var closedForPolling: Bool { isClosed }
+    public var closedForPolling: Bool { isClosed }
 
     /// Waits up to `timeoutMs` for the next event; nil when none came or the consumer is closed.
     public func poll(timeoutMs: Int32 = 100) async -> KafkaConsumerEvent? {
@@ -96,24 +96,77 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Marks `message` as done: its offset + 1 is stored and committed with the next commit.
     public func storeOffset(of message: KafkaMessage) async throws {
+        try await storeOffsets(of: [message])
+    }
+
+    /// Marks every message as done; per partition the highest offset counts.
+    public func storeOffsets(of messages: [KafkaMessage]) async throws {
+        var highest: [String: [Int32: Int64]] = [:]
+        for m in messages { highest[m.topic, default: [:]][m.partition] = max(highest[m.topic]?[m.partition] ?? 0, m.offset + 1) }
+        if highest.isEmpty { return }
+        let next = highest
         try await onQueue { [self] in
             guard !isClosed else { throw KafkaError(code: -1, message: "consumer closed") }
-            let list = rd_kafka_topic_partition_list_new(1)!
+            let list = rd_kafka_topic_partition_list_new(Int32(messages.count))!
             defer { rd_kafka_topic_partition_list_destroy(list) }
-            let tp = rd_kafka_topic_partition_list_add(list, message.topic, message.partition)!
-            tp.pointee.offset = message.offset + 1
+            for (topic, partitions) in next {
+                for (partition, offset) in partitions {
+                    rd_kafka_topic_partition_list_add(list, topic, partition)!.pointee.offset = offset
+                }
+            }
             let err = rd_kafka_offsets_store(rk, list)
             if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
         }
     }
 
     /// Messages behind the end of the partition after `message` (from librdkafka's cached
-    /// high watermark; no broker round trip).
-    public func lag(after message: KafkaMessage) -> Int64 {
-        guard !isClosed else { return 0 }
-        var low: Int64 = 0, high: Int64 = 0
-        guard rd_kafka_get_watermark_offsets(rk, message.topic, message.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR else { return 0 }
-        return max(0, high - message.offset - 1)
+    /// high watermark; no broker round trip), read on the consumer's queue like every call.
+    public func lag(after message: KafkaMessage) async -> Int64 {
+        await withCheckedContinuation { cont in
+            queue.async { [self] in
+                var low: Int64 = 0, high: Int64 = 0
+                guard !isClosed, rd_kafka_get_watermark_offsets(rk, message.topic, message.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR
+                else { return cont.resume(returning: 0) }
+                cont.resume(returning: max(0, high - message.offset - 1))
+            }
+        }
+    }
+
+    /// Waits up to `timeoutMs` for a first event, then takes whatever else is already fetched,
+    /// up to `max` records in all; stops early at an error event so the caller sees it in order.
+    public func pollBatch(max: Int, timeoutMs: Int32 = 100) async -> [KafkaConsumerEvent] {
+        await withCheckedContinuation { cont in
+            queue.async { [self] in
+                var events: [KafkaConsumerEvent] = []
+                var wait = timeoutMs
+                while events.count < max, !isClosed, let msg = rd_kafka_consumer_poll(rk, wait) {
+                    let event = Self.event(from: msg)
+                    rd_kafka_message_destroy(msg)
+                    events.append(event)
+                    if case .error = event { break }
+                    wait = 0
+                }
+                cont.resume(returning: events)
+            }
+        }
+    }
+
+    /// The first and next offset (low and high watermark) of each partition of `topics`, asked of the broker.
+    public func watermarks(topics: [String: Int32], timeoutMs: Int32 = 5000) async throws -> [String: [Int32: Range<Int64>]] {
+        try await withCheckedThrowingContinuation { cont in
+            queue.async { [self] in
+                var result: [String: [Int32: Range<Int64>]] = [:]
+                for (topic, partitions) in topics {
+                    for p in 0..<partitions {
+                        var low: Int64 = 0, high: Int64 = 0
+                        let err = rd_kafka_query_watermark_offsets(rk, topic, p, &low, &high, timeoutMs)
+                        if err != RD_KAFKA_RESP_ERR_NO_ERROR { return cont.resume(throwing: KafkaError(err)) }
+                        result[topic, default: [:]][p] = low..<max(low, high)
+                    }
+                }
+                cont.resume(returning: result)
+            }
+        }
     }
 
     /// True when the cluster answered a metadata request within `timeoutMs`.

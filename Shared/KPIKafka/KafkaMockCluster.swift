@@ -24,6 +24,19 @@ public final class KafkaMockCluster: @unchecked Sendable {
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
     }
 
+    /// Makes `partition` leaderless (`broker` -1) or gives it back a leader: produce requests
+    /// for it wait and then time out, the way they do while a real broker fails over.
+    public func setLeader(topic: String, partition: Int32, broker: Int32) throws {
+        let err = rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
+    }
+
+    /// The next `errors.count` produce requests fail with these error codes, in order.
+    public func failNextProduceRequests(_ errors: [Int32]) {
+        let codes = errors.map { rd_kafka_resp_err_t(rawValue: $0) }
+        codes.withUnsafeBufferPointer { rd_kafka_mock_push_request_errors_array(cluster, 0, codes.count, $0.baseAddress) }
+    }
+
     public func shutdown() {
         rd_kafka_mock_cluster_destroy(cluster)
         rd_kafka_destroy(rk)

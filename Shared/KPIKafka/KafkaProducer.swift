@@ -17,6 +17,8 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Blocking calls other than produce (flush, metadata, close) run here, one at a time, so
     /// none of them can run on a handle that `close()` destroyed.
     private let control = DispatchQueue(label: "kpi.kafka.producer.control")
+    /// Where records are handed to librdkafka, in the order `sendAll` was called.
+    private let sendQueue = DispatchQueue(label: "kpi.kafka.producer.send")
 
     /// Defaults that every producer of ours uses; `settings` may add to them (bootstrap.servers, client.id).
     public static let defaults: [String: String] = [
@@ -48,15 +50,21 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Enqueues the records in order and waits for every delivery report. Records with the
     /// same key keep their order (idempotent producer, same partition).
+    ///
+    /// Enqueueing runs on the producer's send queue, never on Swift's cooperative pool (a full
+    /// local queue makes it wait), and one `sendAll` is enqueued whole before the next one or
+    /// `close()` starts.
     public func sendAll(_ records: [KafkaRecord]) async -> [Result<KafkaDelivery, KafkaError>] {
         if records.isEmpty { return [] }
         return await withCheckedContinuation { (cont: CheckedContinuation<[Result<KafkaDelivery, KafkaError>], Never>) in
             let batch = DeliveryBatch(count: records.count, cont)
-            for (i, record) in records.enumerated() {
-                let box = Unmanaged.passRetained(DeliveryBox { batch.set(i, $0) }).toOpaque()
-                if let error = enqueue(record, opaque: box) {
-                    Unmanaged<DeliveryBox>.fromOpaque(box).release()
-                    batch.set(i, .failure(error))
+            sendQueue.async { [self] in
+                for (i, record) in records.enumerated() {
+                    let box = Unmanaged.passRetained(DeliveryBox { batch.set(i, $0) }).toOpaque()
+                    if let error = enqueue(record, opaque: box) {
+                        Unmanaged<DeliveryBox>.fromOpaque(box).release()
+                        batch.set(i, .failure(error))
+                    }
                 }
             }
         }
@@ -132,7 +140,9 @@ public final class KafkaProducer: @unchecked Sendable {
         }
     }
 
-    /// Flushes, stops the poll thread and destroys the handle. Safe to call twice.
+    /// Flushes, stops the poll thread and destroys the handle. Safe to call twice. Sends that
+    /// were enqueued before it are flushed; whatever is still undelivered after `timeoutMs` is
+    /// purged, and its waiters get a failure, so no caller of `sendAll` waits forever.
     public func close(timeoutMs: Int32 = 10_000) async {
         guard lock.withLock({ () -> Bool in
             if closed { return false }
@@ -140,15 +150,22 @@ public final class KafkaProducer: @unchecked Sendable {
             return true
         }) else { return }
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-            control.async { [self] in
-                pollThreadDone.wait()
-                rd_kafka_flush(rk, timeoutMs)
-                // Delivery reports still queued fail their waiters in rd_kafka_destroy's purge.
-                rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
-                rd_kafka_poll(rk, 0)
-                rd_kafka_destroy(rk)
-                releaseLogSink(logSink)
-                cont.resume()
+            // After every send enqueued before the close, then after any control call.
+            sendQueue.async { [self] in
+                control.async { [self] in
+                    pollThreadDone.wait()
+                    rd_kafka_flush(rk, timeoutMs)
+                    rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+                    // Serve the purged records' delivery reports: each fails its waiter.
+                    var rounds = 0
+                    while rd_kafka_outq_len(rk) > 0 && rounds < 100 {
+                        rd_kafka_poll(rk, 50)
+                        rounds += 1
+                    }
+                    rd_kafka_destroy(rk)
+                    releaseLogSink(logSink)
+                    cont.resume()
+                }
             }
         }
     }

@@ -89,3 +89,12 @@ func fetchMetadata(_ rk: OpaquePointer, timeoutMs: Int32) -> [String: Int]? {
     }
     return out
 }
+
+extension KafkaError {
+    /// True when sending the same record again cannot succeed: it is too large or malformed
+    /// for the broker. Other failures (timeouts, no leader, broker down) may pass later.
+    public var isPermanent: Bool {
+        [RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE,
+         RD_KAFKA_RESP_ERR_INVALID_RECORD, RD_KAFKA_RESP_ERR__INVALID_ARG].contains { $0.rawValue == code }
+    }
+}

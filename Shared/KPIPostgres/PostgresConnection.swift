@@ -104,7 +104,10 @@ public final class PostgresConnection: @unchecked Sendable {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             return try body(res)
         default:
-            let message = String(cString: PQresultErrorMessage(res)).trimmingCharacters(in: .whitespacesAndNewlines)
+            // Only the primary message: DETAIL lines quote the values of the row (a national ID
+            // in a unique violation), and errors end up in logs.
+            let message = PQresultErrorField(res, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+                ?? String(cString: PQerrorMessage(conn)).trimmingCharacters(in: .whitespacesAndNewlines)
             let statePtr = PQresultErrorField(res, Int32(UInt8(ascii: "C")))
             let state = statePtr.map { String(cString: $0) }
             if PQstatus(conn) != CONNECTION_OK { throw PostgresError.connection(message) }

@@ -5,14 +5,18 @@ import KPIPostgres
 import Logging
 import ServiceLifecycle
 
-/// Consumes other services' events exactly once in effect: the event id goes into the inbox
-/// in the same transaction as the effect, and the offset is stored only after that commit.
-/// A record that cannot be decoded goes to the dead-letter topic with the error, and the
-/// partition moves on. A lost database waits and retries; nothing is skipped.
+/// Consumes other services' events exactly once in effect, in batches: up to `batchSize`
+/// records already fetched are applied in one transaction that also records their ids in each
+/// projection's inbox, and their offsets are stored only after that commit. Partition order is
+/// kept (a batch is applied in the order consumed).
+///
+/// A record that cannot be decoded goes to the dead-letter topic with the error and the
+/// partition moves on. A lost database waits and retries; nothing is skipped. A batch whose
+/// effect fails for another reason is applied again record by record, and the record that keeps
+/// failing goes to the dead-letter topic after `maxAttempts`.
 public final class EventConsumer: Service, @unchecked Sendable {
     let config: ServiceConfig
-    let handlers: EventHandlers
-    let database: ServiceDatabase
+    let applier: ProjectionApplier
     let producer: KafkaProducer
     let metrics: ServiceMetrics
     let logger: Logger
@@ -20,10 +24,11 @@ public final class EventConsumer: Service, @unchecked Sendable {
     private var consumer: KafkaConsumer?
     /// Effects that fail this often for a reason other than a lost connection are dead-lettered.
     static let maxAttempts = 5
+    static let batchSize = 500
 
-    public init(config: ServiceConfig, handlers: EventHandlers, database: ServiceDatabase, producer: KafkaProducer,
+    public init(config: ServiceConfig, projections: [Projection], database: ServiceDatabase, producer: KafkaProducer,
                 metrics: ServiceMetrics, logger: Logger) {
-        self.config = config; self.handlers = handlers; self.database = database
+        self.config = config; self.applier = ProjectionApplier(projections: projections, database: database)
         self.producer = producer; self.metrics = metrics; self.logger = logger
     }
 
@@ -36,23 +41,33 @@ public final class EventConsumer: Service, @unchecked Sendable {
     public func run() async throws {
         let consumer = try KafkaConsumer(
             settings: config.kafkaSettings.merging(["group.id": config.consumerGroup]) { _, new in new },
-            topics: handlers.topics, log: kafkaLogHandler(logger: logger, metrics: metrics))
+            topics: applier.topics, log: kafkaLogHandler(logger: logger, metrics: metrics))
         lock.withLock { self.consumer = consumer }
-        logger.info("consuming", metadata: ["kafka.topics": "\(handlers.topics)", "kafka.group": "\(config.consumerGroup)"])
-        // Graceful shutdown cancels the loop between records; a record being applied finishes
-        // first (database calls do not stop half-way), and its offset is stored.
+        logger.info("consuming", metadata: ["kafka.topics": "\(applier.topics)", "kafka.group": "\(config.consumerGroup)"])
+        // Graceful shutdown ends the loop between batches; a batch being applied finishes first
+        // (database calls do not stop half-way), and its offsets are stored.
         await cancelOnGracefulShutdown { [self] in
-            for await event in consumer.events {
-                switch event {
-                case .message(let message):
-                    if await handle(message, consumer: consumer) {
-                        do { try await consumer.storeOffset(of: message) } catch {
-                            logger.warning("offset not stored", metadata: ["error": "\(error)"])
-                        }
-                        metrics.consumerLag(topic: message.topic, partition: message.partition).set(consumer.lag(after: message))
+            while !Task.isCancelled {
+                let events = await consumer.pollBatch(max: Self.batchSize)
+                if events.isEmpty {
+                    if consumer.closedForPolling { break }
+                    continue
+                }
+                var messages: [KafkaMessage] = []
+                for event in events {
+                    switch event {
+                    case .message(let m): messages.append(m)
+                    case .error(let error, let topic, let partition):
+                        logger.warning("consumer error", metadata: ["error": "\(error)", "kafka.topic": "\(topic ?? "")", "kafka.partition": "\(partition ?? -1)"])
                     }
-                case .error(let error, let topic, let partition):
-                    logger.warning("consumer error", metadata: ["error": "\(error)", "kafka.topic": "\(topic ?? "")", "kafka.partition": "\(partition ?? -1)"])
+                }
+                if messages.isEmpty { continue }
+                guard await handle(messages) else { break }
+                do { try await consumer.storeOffsets(of: messages) } catch {
+                    logger.warning("offsets not stored", metadata: ["error": "\(error)"])
+                }
+                if let last = messages.last {
+                    metrics.consumerLag(topic: last.topic, partition: last.partition).set(await consumer.lag(after: last))
                 }
             }
         }
@@ -60,62 +75,68 @@ public final class EventConsumer: Service, @unchecked Sendable {
         logger.info("consumer closed; stored offsets committed")
     }
 
-    enum Outcome: String { case applied, duplicate, ignored, deadlettered }
-
-    /// Returns true when the message is done (applied, duplicate, ignored or dead-lettered) and
-    /// its offset may be stored; false when shutting down before it was done.
-    func handle(_ message: KafkaMessage, consumer: KafkaConsumer) async -> Bool {
-        let headers = Dictionary(message.headers.map { ($0.key, String(decoding: $0.value, as: UTF8.self)) }) { _, last in last }
-        let envelope: EventEnvelope
-        do {
-            envelope = try EventEnvelope(headers: headers, key: message.key, value: message.value)
-        } catch {
-            return await deadLetter(message, error: error)
+    /// Applies the messages; true when every one is done (applied, duplicate, ignored or
+    /// dead-lettered) and their offsets may be stored, false when shutting down before that.
+    func handle(_ messages: [KafkaMessage]) async -> Bool {
+        var batch: [Delivery] = []
+        for message in messages {
+            do { batch.append(try applier.prepare(message)) } catch {
+                // Undecodable: nothing to apply. Later records of the batch still go in order.
+                guard await deadLetter(message, error: error) else { return false }
+            }
         }
-        return await Correlation.$id.withValue(envelope.correlationId) {
-            var attempt = 0
-            var delay = Duration.milliseconds(200)
-            while true {
-                attempt += 1
-                do {
-                    let outcome = try await apply(envelope, message)
-                    metrics.eventsConsumed(topic: message.topic, result: outcome.rawValue).increment()
-                    logger.debug("event consumed", metadata: ["event.id": "\(envelope.id)", "event.type": "\(envelope.type)", "outcome": "\(outcome.rawValue)"])
-                    return true
-                } catch let error as EventDecodingError {
-                    return await deadLetter(message, error: error)
-                } catch {
-                    let transient = (error as? PostgresError)?.isTransient ?? false
-                    if !transient && attempt >= Self.maxAttempts {
-                        return await deadLetter(message, error: error)
-                    }
-                    logger.warning("event effect failed; retrying", metadata: ["event.id": "\(envelope.id)", "attempt": "\(attempt)", "error": "\(error)"])
-                    if Task.isShuttingDownGracefully { return false }
-                    try? await Task.sleep(for: delay)
-                    delay = min(delay * 2, .seconds(5))
+        if batch.isEmpty { return true }
+        switch await applyRetrying(batch, untilAttempts: batch.count == 1 ? Self.maxAttempts : 1) {
+        case .done: return true
+        case .shuttingDown: return false
+        case .failed:
+            // Find the record that fails: apply one at a time, in order.
+            for delivery in batch {
+                switch await applyRetrying([delivery], untilAttempts: Self.maxAttempts) {
+                case .done: continue
+                case .shuttingDown: return false
+                case .failed(let error):
+                    guard await deadLetter(delivery.message, error: error) else { return false }
                 }
             }
+            return true
         }
     }
 
-    private func apply(_ envelope: EventEnvelope, _ message: KafkaMessage) async throws -> Outcome {
-        try await database.transaction { tx in
-            let inserted = try await tx.execute("""
-                INSERT INTO inbox (event_id, event_type, source, topic, partition, "offset")
-                VALUES (\(envelope.id), \(envelope.type), \(envelope.source), \(message.topic), \(Int(message.partition)), \(message.offset))
-                ON CONFLICT (event_id) DO NOTHING
-                """)
-            guard inserted == 1 else { return .duplicate }
-            let effects = handlers.handlers(for: envelope.type)
-            for effect in effects { try await effect(envelope, tx) }
-            return effects.isEmpty ? .ignored : .applied
+    enum BatchResult { case done, shuttingDown, failed(any Error) }
+
+    /// Applies the batch, retrying a lost database for as long as it takes and other failures
+    /// until `untilAttempts`.
+    private func applyRetrying(_ batch: [Delivery], untilAttempts: Int) async -> BatchResult {
+        var attempt = 0
+        var delay = Duration.milliseconds(200)
+        while true {
+            attempt += 1
+            do {
+                let outcomes = try await applier.apply(batch, skipRebuilding: true)
+                for (d, outcome) in zip(batch, outcomes) {
+                    metrics.eventsConsumed(topic: d.message.topic, result: outcome.rawValue).increment()
+                    Correlation.$id.withValue(d.envelope.correlationId) {
+                        logger.debug("event consumed", metadata: ["event.id": "\(d.envelope.id)", "event.type": "\(d.envelope.type)", "outcome": "\(outcome.rawValue)"])
+                    }
+                }
+                return .done
+            } catch {
+                let transient = (error as? PostgresError)?.isTransient ?? false
+                if !transient && attempt >= untilAttempts { return .failed(error) }
+                logger.warning("event effect failed; retrying", metadata: [
+                    "events": "\(batch.count)", "event.id": "\(batch[0].envelope.id)", "attempt": "\(attempt)", "error": "\(error)"])
+                if Task.isShuttingDownGracefully || Task.isCancelled { return .shuttingDown }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
         }
     }
 
     /// Sends the record as it came, plus the error, to the dead-letter topic. Retries until the
     /// broker takes it, so the partition never moves past a record that went nowhere.
     private func deadLetter(_ message: KafkaMessage, error: any Error) async -> Bool {
-        logger.error("undecodable event sent to the dead-letter topic",
+        logger.error("event sent to the dead-letter topic",
                      metadata: ["kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
                                 "kafka.offset": "\(message.offset)", "error": "\(error)"])
         let headers = message.headers + [
@@ -129,11 +150,11 @@ public final class EventConsumer: Service, @unchecked Sendable {
         while true {
             do {
                 _ = try await producer.send(record)
-                metrics.eventsConsumed(topic: message.topic, result: Outcome.deadlettered.rawValue).increment()
+                metrics.eventsConsumed(topic: message.topic, result: ProjectionApplier.Outcome.deadlettered.rawValue).increment()
                 return true
             } catch {
                 logger.warning("dead-letter send failed; retrying", metadata: ["error": "\(error)"])
-                if Task.isShuttingDownGracefully { return false }
+                if Task.isShuttingDownGracefully || Task.isCancelled { return false }
                 try? await Task.sleep(for: .seconds(1))
             }
         }

@@ -1,23 +1,39 @@
 import KPIEvents
 
-/// The event types a service consumes and what each does, inside the transaction that also
-/// records the event id in the inbox.
+/// One event as a handler receives it: the decoded data and the envelope it came in.
+public struct Received<E: DomainEvent>: Sendable {
+    public var event: E
+    public var envelope: EventEnvelope
+}
+
+/// The event types one projection consumes and what each does, inside the transaction that
+/// also records the event ids in the inbox.
+///
+/// Handlers take events in runs: consecutive new events of one type in a consumed batch come in
+/// one call, in partition order, so a handler can apply them with one set-based statement.
+/// Events of different types are never reordered: a run ends where another type starts.
 public struct EventHandlers: Sendable {
-    public typealias Handler = @Sendable (EventEnvelope, Transaction) async throws -> Void
-    private(set) var handlers: [String: [Handler]] = [:]
+    struct Entry: Sendable {
+        let decode: @Sendable (EventEnvelope) throws -> any Sendable
+        let apply: @Sendable ([any Sendable], Transaction) async throws -> Void
+    }
+    private(set) var entries: [String: Entry] = [:]
     private(set) var topicNames: Set<String> = []
 
     public init() {}
 
-    /// Registers an effect of event type `E`; several effects of one type run in the order
-    /// registered. The data is decoded first: data that does not decode goes to the dead-letter topic.
-    public mutating func on<E: DomainEvent>(_ type: E.Type, _ body: @escaping @Sendable (E, EventEnvelope, Transaction) async throws -> Void) {
-        handlers[E.eventType, default: []].append { envelope, tx in try await body(try envelope.decode(E.self), envelope, tx) }
+    /// Registers the effect of event type `E` (once per type). Data that does not decode as `E`
+    /// goes to the dead-letter topic without reaching the handler.
+    public mutating func on<E: DomainEvent>(_ type: E.Type, _ body: @escaping @Sendable ([Received<E>], Transaction) async throws -> Void) {
+        precondition(entries[E.eventType] == nil, "\(E.eventType) registered twice in one projection")
+        entries[E.eventType] = Entry(
+            decode: { envelope in Received(event: try envelope.decode(E.self), envelope: envelope) },
+            apply: { items, tx in try await body(items.map { $0 as! Received<E> }, tx) })
         topicNames.insert(E.topic.name)
     }
 
     public var topics: [String] { topicNames.sorted() }
-    public var isEmpty: Bool { handlers.isEmpty }
+    public var isEmpty: Bool { entries.isEmpty }
 
-    func handlers(for type: String) -> [Handler] { handlers[type] ?? [] }
+    func entry(for type: String) -> Entry? { entries[type] }
 }

@@ -54,7 +54,7 @@ public struct Migrator: Sendable {
     }
 
     /// The runtime's own migration folders: `Messaging` (outbox, inbox) and `UnitDirectory`.
-    static func runtimeFolder(_ name: String) -> URL {
+    public static func runtimeFolder(_ name: String) -> URL {
         Bundle.module.url(forResource: "Migrations", withExtension: nil)!.appendingPathComponent(name)
     }
 }

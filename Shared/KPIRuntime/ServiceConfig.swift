@@ -56,7 +56,11 @@ public struct ServiceConfig: Sendable {
 
     /// Settings shared by this service's Kafka clients.
     var kafkaSettings: [String: String] {
-        ["bootstrap.servers": kafkaBrokers, "client.id": "\(name)-\(instanceId)"]
+        var settings = ["bootstrap.servers": kafkaBrokers, "client.id": "\(name)-\(instanceId)"]
+        // `KPI_KAFKA_DEBUG`: librdkafka's debug contexts (say "cgrp,fetch"), logged at debug level.
+        let debug = environment.string("KPI_KAFKA_DEBUG", default: "")
+        if !debug.isEmpty { settings["debug"] = debug }
+        return settings
     }
 
     /// The consumer group of this service: every instance shares it, so partitions are split.

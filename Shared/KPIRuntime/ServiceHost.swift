@@ -14,22 +14,21 @@ public struct ServiceDefinition: Sendable {
     /// The service's own numbered SQL files; nil for a service without a database (gateway).
     public var migrations: URL?
     public var usesDatabase: Bool
-    /// Keep a `unit_directory` projection of identity's units.
-    public var keepsUnitDirectory: Bool
-    public var handlers: @Sendable (ServiceRuntime) -> EventHandlers
+    /// The state this service keeps from other services' events, each with its own inbox.
+    public var projections: [Projection]
     public var routes: @Sendable (Router<ServiceRequestContext>, ServiceRuntime) -> Void
     /// Runs once after migrations, before the HTTP server starts (seed data and the like).
     public var startup: @Sendable (ServiceRuntime) async throws -> Void
     /// Extra readiness checks (the gateway checks the services it forwards to).
     public var readiness: @Sendable (ServiceRuntime) -> [String: HealthRoutes.Check]
 
-    public init(name: String, migrations: URL?, usesDatabase: Bool = true, keepsUnitDirectory: Bool = false,
-                handlers: @escaping @Sendable (ServiceRuntime) -> EventHandlers = { _ in EventHandlers() },
+    public init(name: String, migrations: URL?, usesDatabase: Bool = true, projections: [Projection] = [],
                 routes: @escaping @Sendable (Router<ServiceRequestContext>, ServiceRuntime) -> Void,
                 startup: @escaping @Sendable (ServiceRuntime) async throws -> Void = { _ in },
                 readiness: @escaping @Sendable (ServiceRuntime) -> [String: HealthRoutes.Check] = { _ in [:] }) {
         self.name = name; self.migrations = migrations; self.usesDatabase = usesDatabase
-        self.keepsUnitDirectory = keepsUnitDirectory; self.handlers = handlers; self.routes = routes
+        precondition(Set(projections.map(\.name)).count == projections.count, "two projections share a name")
+        self.projections = projections; self.routes = routes
         self.startup = startup; self.readiness = readiness
     }
 }
@@ -65,23 +64,15 @@ public enum ServiceHost {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
         let logger = Logger(label: "kpi.\(name)")
         do {
-            if CommandLine.arguments.dropFirst().first == "republish" {
-                try await republish(definition, config: config, logger: logger)
-            } else {
-                try await run(definition, config: config, metrics: metrics, logger: logger)
+            let args = Array(CommandLine.arguments.dropFirst())
+            switch args.first {
+            case nil: try await run(definition, config: config, metrics: metrics, logger: logger)
+            default: exit(try await ServiceCommands.run(args, definition: definition, config: config, metrics: metrics, logger: logger))
             }
         } catch {
             logger.critical("service stopped on error", metadata: ["error": "\(error)"])
             exit(1)
         }
-    }
-
-    static func republish(_ definition: ServiceDefinition, config: ServiceConfig, logger: Logger) async throws {
-        let pool = PostgresPool(config: config.postgres)
-        let rows = try await OutboxRelay.republishAll(pool: pool)
-        await pool.close()
-        logger.info("outbox rows marked for republishing", metadata: ["rows": "\(rows)"])
-        FileHandle.standardOutput.write(Data("\(definition.name): \(rows) events will be published again\n".utf8))
     }
 
     /// Runs the service until SIGTERM or SIGINT, then stops in reverse order of start: HTTP
@@ -97,10 +88,7 @@ public enum ServiceHost {
             let p = PostgresPool(config: config.postgres)
             pool = p
             try await waitForDatabase(p, logger: logger)
-            var folders = [Migrator.runtimeFolder("Messaging")]
-            if definition.keepsUnitDirectory { folders.append(Migrator.runtimeFolder("UnitDirectory")) }
-            if let own = definition.migrations { folders.append(own) }
-            try await Migrator(schema: definition.name, folders: folders).run(on: p, logger: logger)
+            try await migrate(definition, pool: p, logger: logger)
 
             let prod = try KafkaProducer(settings: config.kafkaSettings, log: kafkaLogHandler(logger: logger, metrics: metrics))
             producer = prod
@@ -113,10 +101,9 @@ public enum ServiceHost {
         }
 
         let runtime = ServiceRuntime(config: config, logger: logger, metrics: metrics, database: database, producer: producer)
-        var handlers = definition.handlers(runtime)
-        if definition.keepsUnitDirectory { UnitDirectory.register(in: &handlers) }
-        if !handlers.isEmpty, let database, let producer {
-            let consumer = EventConsumer(config: config, handlers: handlers, database: database, producer: producer,
+        if !definition.projections.isEmpty, let database, let producer {
+            try await Inbox.prepare(definition.projections, database: database)
+            let consumer = EventConsumer(config: config, projections: definition.projections, database: database, producer: producer,
                                          metrics: metrics, logger: logger)
             services.append(consumer)
             checks["consumer"] = { await consumer.isBrokerReachable() }
@@ -151,6 +138,13 @@ public enum ServiceHost {
         await producer?.close()
         await pool?.close()
         logger.info("stopped")
+    }
+
+    /// The runtime's tables, then each projection's, then the service's own.
+    static func migrate(_ definition: ServiceDefinition, pool: PostgresPool, logger: Logger) async throws {
+        let folders = [Migrator.runtimeFolder("Messaging")] + definition.projections.compactMap(\.migrations)
+            + (definition.migrations.map { [$0] } ?? [])
+        try await Migrator(schema: definition.name, folders: folders).run(on: pool, logger: logger)
     }
 
     /// The database may start after the service (containers): wait up to a minute for it.

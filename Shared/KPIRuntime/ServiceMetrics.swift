@@ -20,6 +20,14 @@ public final class ServiceMetrics: Sendable {
 
     public var outboxBacklog: Gauge { registry.makeGauge(name: "kpi_outbox_backlog") }
 
+    /// Outbox rows set aside because they can never be delivered (`kpi status` lists them).
+    public var outboxDead: Gauge { registry.makeGauge(name: "kpi_outbox_dead") }
+
+    /// Failed sends of outbox rows; `kind` is transient (retried after a backoff) or permanent.
+    public func outboxFailures(topic: String, kind: String) -> Counter {
+        registry.makeCounter(name: "kpi_outbox_send_failures_total", labels: [("topic", topic), ("kind", kind)])
+    }
+
     public func consumerLag(topic: String, partition: Int32) -> Gauge {
         registry.makeGauge(name: "kpi_consumer_lag", labels: [("topic", topic), ("partition", String(partition))])
     }

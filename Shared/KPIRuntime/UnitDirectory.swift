@@ -1,21 +1,31 @@
+import Foundation
 import KPIEvents
 
 /// A service's own copy of identity's units (`unit_directory`), kept from unit events. A stale
-/// event (lower version than the stored one) changes nothing.
+/// event (lower version than the stored one) changes nothing, so the copy is right whatever
+/// order copies of old events arrive in.
 public enum UnitDirectory {
-    public static func register(in handlers: inout EventHandlers) {
-        handlers.on(UnitCreatedV1.self) { e, _, tx in
-            try await upsert(code: e.code, nameTh: e.nameTh, kind: e.kind, active: e.active, version: e.version, tx: tx)
+    public static let projection = Projection(
+        name: "unit_directory", migrations: Migrator.runtimeFolder("UnitDirectory"), tables: ["unit_directory"]
+    ) { handlers in
+        handlers.on(UnitCreatedV1.self) { events, tx in
+            try await upsert(events.map { State(code: $0.event.code, name_th: $0.event.nameTh, kind: $0.event.kind.rawValue, active: $0.event.active, version: $0.event.version) }, tx: tx)
         }
-        handlers.on(UnitUpdatedV1.self) { e, _, tx in
-            try await upsert(code: e.code, nameTh: e.nameTh, kind: e.kind, active: e.active, version: e.version, tx: tx)
+        handlers.on(UnitUpdatedV1.self) { events, tx in
+            try await upsert(events.map { State(code: $0.event.code, name_th: $0.event.nameTh, kind: $0.event.kind.rawValue, active: $0.event.active, version: $0.event.version) }, tx: tx)
         }
     }
 
-    static func upsert(code: Int, nameTh: String, kind: UnitKind, active: Bool, version: Int, tx: Transaction) async throws {
+    struct State: Encodable { var code: Int, name_th: String, kind: String, active: Bool, version: Int }
+
+    /// One statement for a run of events: per unit the highest version wins.
+    static func upsert(_ states: [State], tx: Transaction) async throws {
+        let json = String(decoding: try JSONEncoder().encode(states), as: UTF8.self)
         try await tx.execute("""
             INSERT INTO unit_directory (code, name_th, kind, active, version)
-            VALUES (\(code), \(nameTh), \(kind.rawValue), \(active), \(version))
+            SELECT DISTINCT ON (code) code, name_th, kind, active, version
+            FROM jsonb_to_recordset(\(json)::jsonb) AS r(code int, name_th text, kind text, active boolean, version int)
+            ORDER BY code, version DESC
             ON CONFLICT (code) DO UPDATE SET name_th = EXCLUDED.name_th, kind = EXCLUDED.kind,
                 active = EXCLUDED.active, version = EXCLUDED.version, updated_at = clock_timestamp()
             WHERE unit_directory.version < EXCLUDED.version

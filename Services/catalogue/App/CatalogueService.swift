@@ -7,6 +7,10 @@ public enum CatalogueService {
     public static let definition = ServiceDefinition(
         name: "catalogue",
         migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
-        keepsUnitDirectory: true,
-        routes: { router, runtime in Routes.register(on: router, years: YearStore(db: runtime.db)) })
+        projections: [UnitDirectory.projection],
+        routes: { router, runtime in Routes.register(on: router, years: YearStore(db: runtime.db)) },
+        startup: { runtime in
+            let seeded = try await YearStore(db: runtime.db).seedIfEmpty(YearStore.seedYears)
+            if seeded > 0 { runtime.logger.info("seed fiscal years added", metadata: ["years": "\(seeded)"]) }
+        })
 }

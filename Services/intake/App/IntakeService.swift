@@ -4,5 +4,5 @@ import KPIRuntime
 /// own directory of units; reports come with the reporting issue.
 public enum IntakeService {
     public static let definition = ServiceDefinition(
-        name: "intake", migrations: nil, keepsUnitDirectory: true, routes: { _, _ in })
+        name: "intake", migrations: nil, projections: [UnitDirectory.projection], routes: { _, _ in })
 }

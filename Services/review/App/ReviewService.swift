@@ -4,5 +4,5 @@ import KPIRuntime
 /// inbox and its own directory of units; scoring comes with the review issue.
 public enum ReviewService {
     public static let definition = ServiceDefinition(
-        name: "review", migrations: nil, keepsUnitDirectory: true, routes: { _, _ in })
+        name: "review", migrations: nil, projections: [UnitDirectory.projection], routes: { _, _ in })
 }

@@ -6,11 +6,6 @@ public enum StatisticsService {
     public static let definition = ServiceDefinition(
         name: "statistics",
         migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
-        keepsUnitDirectory: true,
-        handlers: { _ in
-            var handlers = EventHandlers()
-            UnitTotals.register(in: &handlers)
-            return handlers
-        },
+        projections: [UnitDirectory.projection, UnitTotals.projection],
         routes: { router, runtime in Routes.register(on: router, db: runtime.db) })
 }

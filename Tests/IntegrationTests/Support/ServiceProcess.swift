@@ -18,12 +18,9 @@ final class ServiceProcess: @unchecked Sendable {
     var logPath: String { "\(TestEnvironment.shared.logs)/\(service)-\(port).log" }
     var pidFile: String { "\(TestEnvironment.shared.pids)/test-\(service)-\(port).pid" }
 
-    /// Starts the process and waits until its /health/ready answers 200.
-    @discardableResult
-    func start(timeout: Duration = .seconds(60)) async throws -> Self {
+    /// The environment `deploy/kpi` gives the service, plus the test's extras.
+    private func environment() -> [String: String] {
         let env = TestEnvironment.shared
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "\(env.bin)/\(service)")
         var vars = ProcessInfo.processInfo.environment
         vars["KPI_HTTP_PORT"] = String(port)
         vars["KPI_DB_PORT"] = String(env.dbPort)
@@ -32,7 +29,37 @@ final class ServiceProcess: @unchecked Sendable {
         vars["KPI_OUTBOX_POLL_MS"] = "50"
         vars["KPI_LOG_LEVEL"] = "debug"
         for (k, v) in extraEnvironment { vars[k] = v }
+        return vars
+    }
+
+    /// Runs one operator command of the service executable (`statistics rebuild unit_totals`)
+    /// to its end; returns the exit status and what it printed on standard output.
+    func command(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "\(TestEnvironment.shared.bin)/\(service)")
+        p.arguments = arguments
+        var vars = environment()
+        if extraEnvironment["KPI_LOG_LEVEL"] == nil { vars["KPI_LOG_LEVEL"] = "info" }
         p.environment = vars
+        let out = Pipe()
+        p.standardOutput = out
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        p.standardError = log
+        try p.run()
+        let data = try await Task.detached { try out.fileHandleForReading.readToEnd() ?? Data() }.value
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Starts the process and waits until its /health/ready answers 200.
+    @discardableResult
+    func start(timeout: Duration = .seconds(60)) async throws -> Self {
+        let env = TestEnvironment.shared
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "\(env.bin)/\(service)")
+        p.environment = environment()
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
