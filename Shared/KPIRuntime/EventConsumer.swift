@@ -66,8 +66,11 @@ public final class EventConsumer: Service, @unchecked Sendable {
                 do { try await consumer.storeOffsets(of: messages) } catch {
                     logger.warning("offsets not stored", metadata: ["error": "\(error)"])
                 }
-                if let last = messages.last {
-                    metrics.consumerLag(topic: last.topic, partition: last.partition).set(await consumer.lag(after: last))
+                // The lag of each partition the batch came from, after its last record.
+                var lastOfPartition: [String: KafkaMessage] = [:]
+                for m in messages { lastOfPartition["\(m.topic)/\(m.partition)"] = m }
+                for m in lastOfPartition.values {
+                    metrics.consumerLag(topic: m.topic, partition: m.partition).set(await consumer.lag(after: m))
                 }
             }
         }
