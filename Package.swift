@@ -13,8 +13,9 @@ var targets: [Target] = [
                    providers: [.apt(["libpq-dev"])]),
     .systemLibrary(name: "CRdKafka", path: "Shared/CRdKafka", pkgConfig: "rdkafka",
                    providers: [.apt(["librdkafka-dev"])]),
+    .target(name: "KPIConcurrency", dependencies: [], path: "Shared/KPIConcurrency"),
     .target(name: "KPIPostgres", dependencies: [
-        "CLibPQ",
+        "CLibPQ", "KPIConcurrency",
         .product(name: "Logging", package: "swift-log"),
     ], path: "Shared/KPIPostgres"),
     .target(name: "KPIKafka", dependencies: [
@@ -23,8 +24,9 @@ var targets: [Target] = [
     ], path: "Shared/KPIKafka"),
     .target(name: "KPIEvents", dependencies: [], path: "Shared/KPIEvents"),
     .systemLibrary(name: "CArgon2", path: "Shared/CArgon2", providers: [.apt(["libargon2-dev"])]),
+    .target(name: "KPIPasswords", dependencies: ["CArgon2", "KPIConcurrency"], path: "Shared/KPIPasswords"),
     .target(name: "KPIRuntime", dependencies: [
-        "KPIPostgres", "KPIKafka", "KPIEvents",
+        "KPIPostgres", "KPIKafka", "KPIEvents", "KPIConcurrency",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "Logging", package: "swift-log"),
@@ -36,7 +38,7 @@ var targets: [Target] = [
     .executableTarget(name: "kpi-broker", dependencies: ["KPIKafka", "KPIEvents", "CRdKafka"], path: "Shared/DevBroker"),
     .executableTarget(name: "kpi-bench", dependencies: ["KPIRuntime", "IdentityService"], path: "Shared/Bench"),
     .testTarget(name: "UnitTests", dependencies: [
-        "KPIRuntime", "KPIEvents", "KPIPostgres", "KPIKafka",
+        "KPIRuntime", "KPIEvents", "KPIPostgres", "KPIKafka", "KPIConcurrency", "KPIPasswords",
         "IdentityService", "CatalogueService", "StatisticsService", "GatewayService",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -57,7 +59,7 @@ for service in services {
                        .product(name: "Hummingbird", package: "hummingbird"),
                        .product(name: "HTTPTypes", package: "swift-http-types")]
             + (service == "gateway" ? [.product(name: "AsyncHTTPClient", package: "async-http-client")] : [])
-            + (service == "identity" ? ["CArgon2"] : []),
+            + (service == "identity" ? ["KPIPasswords"] : []),
         path: "Services/\(service)/App",
         resources: resources.map { .copy($0) }))
     targets.append(.executableTarget(

@@ -1,6 +1,7 @@
 @preconcurrency import CLibPQ
 import Dispatch
 import Foundation
+import Synchronization
 
 /// One libpq connection. libpq connections are not thread-safe, so every call runs on this
 /// connection's own serial queue: blocking `PQexecParams` never runs on Swift's cooperative pool.
@@ -12,7 +13,8 @@ public final class PostgresConnection: @unchecked Sendable {
         let keys = ["host", "port", "user", "password", "dbname", "application_name", "connect_timeout", "options"]
         let values = [config.host, String(config.port), config.user, config.password, config.database,
                       config.applicationName, "5",
-                      "-c TimeZone=UTC" + (config.searchPath.map { " -c search_path=\($0)" } ?? "")]
+                      "-c TimeZone=UTC -c statement_timeout=\(config.statementTimeoutMs)"
+                        + (config.searchPath.map { " -c search_path=\($0)" } ?? "")]
         let conn: OpaquePointer? = withCStrings(keys) { k in withCStrings(values) { v in PQconnectdbParams(k, v, 0) } }
         guard let conn else { throw PostgresError.connection("out of memory") }
         guard PQstatus(conn) == CONNECTION_OK else {
@@ -28,7 +30,10 @@ public final class PostgresConnection: @unchecked Sendable {
 
     deinit { PQfinish(conn) }
 
-    var isHealthy: Bool { queue.sync { PQstatus(conn) == CONNECTION_OK } }
+    /// Whether the connection was still up after its last statement. Read without waiting for
+    /// the connection's queue, so returning a connection to the pool never blocks.
+    var isHealthy: Bool { healthy.withLock { $0 } }
+    private let healthy = Mutex(true)
 
     /// Runs one statement and copies its rows out.
     public func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
@@ -96,6 +101,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let res: OpaquePointer? = withOptionalCStrings(query.binds) { params in
             PQexecParams(conn, query.sql, Int32(query.binds.count), nil, params, nil, nil, 0)
         }
+        defer { healthy.withLock { $0 = PQstatus(conn) == CONNECTION_OK } }
         guard let res else {
             throw PostgresError.connection(String(cString: PQerrorMessage(conn)))
         }

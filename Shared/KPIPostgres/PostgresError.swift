@@ -7,6 +7,8 @@ public enum PostgresError: Error, CustomStringConvertible, Sendable {
     /// A transaction failed; `stage` says whether at BEGIN, in the body, at COMMIT or at ROLLBACK.
     case transaction(stage: TransactionStage, underlying: any Error)
     case poolClosed
+    /// Every connection was in use and none came free within the lease timeout.
+    case poolExhausted
 
     public enum TransactionStage: String, Sendable { case begin, body, commit, rollback }
 
@@ -22,7 +24,7 @@ public enum PostgresError: Error, CustomStringConvertible, Sendable {
     /// errors that the same statement would hit again.
     public var isTransient: Bool {
         switch self {
-        case .connection, .poolClosed: return true
+        case .connection, .poolClosed, .poolExhausted: return true
         case .query(_, let state):
             guard let state else { return true }
             // 08: connection exception, 57P: operator intervention, 40001/40P01: serialization/deadlock
@@ -33,6 +35,16 @@ public enum PostgresError: Error, CustomStringConvertible, Sendable {
         }
     }
 
+    /// The database is too busy for this request now: no connection came free, or the
+    /// statement ran past `statement_timeout` (57014). Answered 503 with Retry-After.
+    public var isOverload: Bool {
+        switch self {
+        case .poolExhausted: return true
+        case .transaction(_, let underlying): return (underlying as? PostgresError)?.isOverload ?? false
+        default: return sqlState == "57014"
+        }
+    }
+
     public var description: String {
         switch self {
         case .connection(let m): return "connection: \(m)"
@@ -40,6 +52,7 @@ public enum PostgresError: Error, CustomStringConvertible, Sendable {
         case .decoding(let m): return "decoding: \(m)"
         case .transaction(let stage, let e): return "transaction failed at \(stage.rawValue): \(e)"
         case .poolClosed: return "pool closed"
+        case .poolExhausted: return "no database connection came free in time"
         }
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import KPIConcurrency
+import KPIPostgres
 import Hummingbird
 import Logging
 
@@ -80,6 +82,16 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return problem.response()
         } catch let error as HTTPError {
             return Problem(status: error.status, detail: error.body).response()
+        } catch let error as PostgresError where error.sqlState == "23505" {
+            // Two requests raced for the same unique value; the loser is told so. The error's
+            // text names the constraint only (no values: see PostgresConnection).
+            context.logger.notice("unique constraint raced", metadata: ["error": "\(error)", "http.path": "\(request.uri.path)"])
+            return Problem(status: .conflict, detail: "มีการบันทึกข้อมูลเดียวกันนี้ไปแล้ว (อาจบันทึกพร้อมกันสองครั้ง) กรุณาตรวจสอบข้อมูลแล้วลองอีกครั้ง").response()
+        } catch let error as PostgresError where error.isOverload {
+            context.logger.warning("request refused: no capacity", metadata: ["error": "\(error)", "http.path": "\(request.uri.path)"])
+            return Problem.busy().response()
+        } catch is GateError {
+            return Problem.busy().response()
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)", "http.path": "\(request.uri.path)"])
             return Problem(status: .internalServerError, detail: nil).response()

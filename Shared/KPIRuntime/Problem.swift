@@ -7,20 +7,30 @@ public struct Problem: Error, Sendable, Equatable {
     public var title: String
     public var detail: String?
     public var type: String
+    /// Seconds after which trying again may succeed (`Retry-After`, with 503 and 429).
+    public var retryAfter: Int?
 
-    public init(status: HTTPResponse.Status, title: String? = nil, detail: String? = nil, type: String = "about:blank") {
+    public init(status: HTTPResponse.Status, title: String? = nil, detail: String? = nil, type: String = "about:blank",
+                retryAfter: Int? = nil) {
         self.status = status
         self.title = title ?? status.reasonPhrase
         self.detail = detail
         self.type = type
+        self.retryAfter = retryAfter
+    }
+
+    /// The answer when the process has no capacity left right now (connections, hashing).
+    public static func busy(retryAfter: Int = 2) -> Problem {
+        Problem(status: .serviceUnavailable, detail: "ระบบมีผู้ใช้งานจำนวนมาก กรุณาลองใหม่อีกครั้งในอีกสักครู่", retryAfter: retryAfter)
     }
 
     public func response() -> Response {
         var body: [String: Any] = ["type": type, "title": title, "status": Int(status.code)]
         if let detail { body["detail"] = detail }
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return Response(status: status, headers: [.contentType: "application/problem+json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
 

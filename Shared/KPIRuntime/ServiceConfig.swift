@@ -10,7 +10,8 @@ public struct ServiceConfig: Sendable {
     public var httpHost: String
     public var httpPort: Int
     /// `KPI_DB_HOST`, `KPI_DB_PORT`, `KPI_DB_NAME`, `KPI_DB_USER` (default: the service name),
-    /// `KPI_DB_PASSWORD`, `KPI_DB_POOL_SIZE` (default 8).
+    /// `KPI_DB_PASSWORD`, `KPI_DB_POOL_SIZE` (default 8), `KPI_DB_LEASE_TIMEOUT_MS` (5000),
+    /// `KPI_DB_STATEMENT_TIMEOUT_MS` (30000).
     public var postgres: PostgresConfig
     /// `KPI_KAFKA_BROKERS`: bootstrap servers, default 127.0.0.1:9092.
     public var kafkaBrokers: String
@@ -42,7 +43,9 @@ public struct ServiceConfig: Sendable {
             database: env.string("KPI_DB_NAME", default: "kpi"),
             applicationName: name,
             poolSize: try env.int("KPI_DB_POOL_SIZE", default: 8),
-            searchPath: name)
+            searchPath: name,
+            leaseTimeout: .milliseconds(try env.int("KPI_DB_LEASE_TIMEOUT_MS", default: 5000)),
+            statementTimeoutMs: try env.int("KPI_DB_STATEMENT_TIMEOUT_MS", default: 30_000))
         kafkaBrokers = env.string("KPI_KAFKA_BROKERS", default: "127.0.0.1:9092")
         outboxRetentionDays = try env.int("KPI_OUTBOX_RETENTION_DAYS", default: 30)
         outboxPollMs = try env.int("KPI_OUTBOX_POLL_MS", default: 200)

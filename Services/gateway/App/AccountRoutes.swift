@@ -33,6 +33,11 @@ enum AccountRoutes {
                 return AccountPages.pending()
             case .tooManyRequests:
                 return AccountPages.signIn(error: "พยายามเข้าสู่ระบบผิดหลายครั้ง กรุณารอ 15 นาทีแล้วลองใหม่", username: username, csrf: csrf, status: .tooManyRequests)
+            case .serviceUnavailable:
+                // Identity had no capacity to check the password now (too many sign-ins at once).
+                var page = AccountPages.signIn(error: Problem.busy().detail, username: username, csrf: csrf, status: .serviceUnavailable)
+                page.headers[.retryAfter] = reply.retryAfter ?? "2"
+                return page
             default:
                 return AccountPages.signIn(error: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", username: username, csrf: csrf, status: .unauthorized)
             }

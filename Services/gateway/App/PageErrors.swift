@@ -14,6 +14,10 @@ struct PageErrorMiddleware: RouterMiddleware {
             return Response.redirect(to: "/signin", type: .found)
         } catch let e as PageError {
             return AccountPages.error(e, session: context.session)
+        } catch let p as Problem where p.status == .serviceUnavailable {
+            var page = AccountPages.error(PageError(status: p.status, messageTh: Problem.busy().detail ?? ""), session: context.session)
+            page.headers[.retryAfter] = String(p.retryAfter ?? 2)
+            return page
         } catch let p as Problem {
             let message = p.status == .badGateway ? "ระบบบางส่วนไม่ตอบสนองในขณะนี้ กรุณาลองใหม่ภายหลัง"
                 : p.status == .notFound ? "ไม่พบหน้าที่ต้องการ" : p.status == .forbidden ? "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้" : "คำขอไม่ถูกต้อง"

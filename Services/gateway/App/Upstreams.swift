@@ -38,6 +38,8 @@ public struct Upstreams: Sendable {
         public var status: HTTPResponse.Status
         public var contentType: String
         public var body: ByteBuffer
+        /// The upstream's `Retry-After` (with 503 when it had no capacity left).
+        public var retryAfter: String? = nil
     }
 
     static let maxBody = 8 * 1024 * 1024
@@ -66,7 +68,8 @@ public struct Upstreams: Sendable {
             let response = try await client.execute(request, timeout: .seconds(15))
             let body = try await response.body.collect(upTo: Self.maxBody)
             return Reply(status: .init(code: Int(response.status.code)),
-                         contentType: response.headers.first(name: "content-type") ?? "application/json", body: body)
+                         contentType: response.headers.first(name: "content-type") ?? "application/json", body: body,
+                         retryAfter: response.headers.first(name: "retry-after"))
         } catch {
             throw Problem(status: .badGateway, title: "Service unavailable", detail: "\(service) did not answer")
         }
@@ -76,6 +79,7 @@ public struct Upstreams: Sendable {
     public func getJSON<T: Decodable>(_ type: T.Type, _ service: String, _ path: String) async throws -> T {
         let reply = try await get(service, path)
         guard reply.status == .ok else {
+            if reply.status == .serviceUnavailable { throw Problem.busy(retryAfter: Int(reply.retryAfter ?? "") ?? 2) }
             throw Problem(status: reply.status.code >= 500 ? .badGateway : reply.status, detail: "\(service) answered \(reply.status.code)")
         }
         return try JSONDecoder().decode(T.self, from: Data(buffer: reply.body))
@@ -84,7 +88,9 @@ public struct Upstreams: Sendable {
     /// Passes an upstream reply through unchanged (JSON API routes).
     public func forward(_ service: String, _ path: String) async throws -> Response {
         let reply = try await get(service, path)
-        return Response(status: reply.status, headers: [.contentType: reply.contentType], body: .init(byteBuffer: reply.body))
+        var headers: HTTPFields = [.contentType: reply.contentType]
+        if let retryAfter = reply.retryAfter { headers[.retryAfter] = retryAfter }
+        return Response(status: reply.status, headers: headers, body: .init(byteBuffer: reply.body))
     }
 
     /// True when the service answers its liveness check.

@@ -1,4 +1,5 @@
 import Foundation
+import KPIPasswords
 import KPIRuntime
 
 /// identity: users, rights, units, sessions. Owns the units and publishes their events.
@@ -12,6 +13,7 @@ public enum IdentityService {
             AccountRoutes.register(on: router, users: UserStore(db: runtime.db), sessions: sessions)
         },
         startup: { runtime in
+            PasswordHasher.prepareDecoy()
             let seeded = try await UnitStore(db: runtime.db).seedIfEmpty(try seedUnits())
             if seeded > 0 { runtime.logger.info("seed units loaded", metadata: ["units": "\(seeded)"]) }
             let accounts = try await AccountSeed(db: runtime.db).run(environment: runtime.config.environment)

@@ -1,4 +1,5 @@
 import Foundation
+import KPIPasswords
 import KPIPostgres
 import KPIRuntime
 

@@ -1,4 +1,5 @@
 import Foundation
+import KPIPasswords
 import KPIPostgres
 import KPIRuntime
 
@@ -16,7 +17,7 @@ public struct PasswordStore: Sendable {
             throw Problem(status: .notFound)
         }
         let (username, hash) = try row.decode((String, String).self)
-        guard await hasher.verify(current, encoded: hash) else {
+        guard try await hasher.verify(current, encoded: hash) else {
             throw FieldProblems(fields: ["current": "รหัสผ่านปัจจุบันไม่ถูกต้อง"]).problem
         }
         if let problem = PasswordPolicy.problem(with: new, username: username) { throw FieldProblems(fields: ["new": problem]).problem }

@@ -1,4 +1,5 @@
 import Foundation
+import KPIPasswords
 import KPIPostgres
 import KPIRuntime
 
@@ -51,7 +52,7 @@ public struct SessionStore: Sendable {
         }
         let row = try await db.query("SELECT id, password_hash, status FROM users WHERE lower(username) = \(name)").first
         let (id, hash, status) = try row?.decode((UUID, String, String).self) ?? (UUID(), PasswordHasher.decoy, "none")
-        let ok = await hasher.verify(password, encoded: hash) && row != nil
+        let ok = try await hasher.verify(password, encoded: hash) && row != nil
         guard ok, status == "active" else {
             if !ok {
                 try await db.transaction { tx in
