@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// `/health/live`, `/health/ready` and `/metrics`, the same on every service.
+/// `/health/live` and `/health/ready` on every service's port; `/metrics` on its metrics port.
 public struct HealthRoutes: Sendable {
     /// Named readiness checks; ready when all pass.
     public typealias Check = @Sendable () async -> Bool
@@ -25,6 +25,10 @@ public struct HealthRoutes: Sendable {
             return try jsonResponse(Report(status: ready ? "ready" : "not ready", checks: results),
                                     status: ready ? .ok : .serviceUnavailable)
         }
+    }
+
+    /// Prometheus text, for the internal metrics listener (`KPI_METRICS_PORT`).
+    public static func registerMetrics(on router: Router<ServiceRequestContext>, metrics: ServiceMetrics) {
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.render())))

@@ -9,6 +9,10 @@ public struct ServiceConfig: Sendable {
     /// `KPI_HTTP_HOST` (default 127.0.0.1) and `KPI_HTTP_PORT` (default: the service's own port).
     public var httpHost: String
     public var httpPort: Int
+    /// `KPI_METRICS_HOST` (default 127.0.0.1) and `KPI_METRICS_PORT` (default: the HTTP port +
+    /// 1000): the internal listener that serves `/metrics`, apart from the public port.
+    public var metricsHost: String
+    public var metricsPort: Int
     /// `KPI_DB_HOST`, `KPI_DB_PORT`, `KPI_DB_NAME`, `KPI_DB_USER` (default: the service name),
     /// `KPI_DB_PASSWORD`, `KPI_DB_POOL_SIZE` (default 8), `KPI_DB_LEASE_TIMEOUT_MS` (5000),
     /// `KPI_DB_STATEMENT_TIMEOUT_MS` (30000).
@@ -35,6 +39,8 @@ public struct ServiceConfig: Sendable {
         self.environment = env
         httpHost = env.string("KPI_HTTP_HOST", default: "127.0.0.1")
         httpPort = try env.int("KPI_HTTP_PORT", default: Self.defaultPorts[name] ?? 8080)
+        metricsHost = env.string("KPI_METRICS_HOST", default: "127.0.0.1")
+        metricsPort = try env.int("KPI_METRICS_PORT", default: httpPort + 1000)
         postgres = PostgresConfig(
             host: env.string("KPI_DB_HOST", default: "127.0.0.1"),
             port: try env.int("KPI_DB_PORT", default: 5432),

@@ -49,6 +49,23 @@ public struct ServiceRuntime: Sendable {
     public var db: ServiceDatabase { database! }
 }
 
+/// The router every service starts from, with the edge middlewares in their order (outermost
+/// first): security headers, correlation id, metrics, problem details, 405. Call
+/// `allowed.load(from: router)` once the routes are registered.
+public enum ServiceRouter {
+    public static func make(tls: Bool) -> (Router<ServiceRequestContext>, AllowedMethods) {
+        let router = Router(context: ServiceRequestContext.self)
+        let allowed = AllowedMethods()
+        router.add(middleware: SecurityHeadersMiddleware(tls: tls))
+        router.add(middleware: CorrelationMiddleware())
+        // Outside the problem middleware, so it counts the status actually sent.
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware(allowed: allowed))
+        return (router, allowed)
+    }
+}
+
 public enum ServiceHost {
     /// The whole `main` of a service executable: `<service>` runs it, `<service> republish`
     /// marks its retained outbox rows for publishing again and exits.
@@ -111,20 +128,25 @@ public enum ServiceHost {
         checks.merge(definition.readiness(runtime)) { _, new in new }
         try await definition.startup(runtime)
 
-        let router = Router(context: ServiceRequestContext.self)
-        router.add(middleware: CorrelationMiddleware())
-        router.add(middleware: ProblemMiddleware())
-        router.add(middleware: MetricsMiddleware())
+        let (router, allowed) = ServiceRouter.make(tls: config.environment.string("KPI_PUBLIC_URL", default: "").hasPrefix("https://"))
         HealthRoutes(checks: checks, metrics: metrics).register(on: router)
         if definition.usesDatabase {
             router.add(middleware: ActorMiddleware(signer: runtime.actorSigner))
         }
         definition.routes(router, runtime)
+        allowed.load(from: router)
         let app = Application(router: router,
                               configuration: .init(address: .hostname(config.httpHost, port: config.httpPort),
                                                    serverName: "kpi-\(definition.name)"),
                               logger: logger)
         services.append(app)
+        // Metrics on a listener of their own, never on the public port.
+        let metricsRouter = Router(context: ServiceRequestContext.self)
+        HealthRoutes.registerMetrics(on: metricsRouter, metrics: metrics)
+        services.append(Application(router: metricsRouter,
+                                    configuration: .init(address: .hostname(config.metricsHost, port: config.metricsPort),
+                                                         serverName: "kpi-\(definition.name)-metrics"),
+                                    logger: logger))
 
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("starting", metadata: ["http.port": "\(config.httpPort)", "kafka.brokers": "\(config.kafkaBrokers)"])

@@ -44,6 +44,12 @@ extension IntegrationSuite {
                 (try await identity.metric("hb_requests{http_route=\"/units\",http_request_method=\"GET\",http_response_status_code=\"200\"}") ?? 0) >= 1
             }
             #expect(try await identity.metric("kpi_outbox_backlog") == 0)
+            #expect(try await httpGet("\(identity.baseURL)/metrics").status == 404, "metrics only on the internal listener")
+            // Refusals are counted with the status sent, not as 500.
+            _ = try await httpGet("\(identity.baseURL)/units/abc")
+            try await eventually("the 400 counted as 400") {
+                (try await identity.metric("hb_requests{http_route=\"/units/{code}\",http_request_method=\"GET\",http_response_status_code=\"400\"}") ?? 0) >= 1
+            }
         }
     }
 

@@ -8,12 +8,11 @@ import Testing
 /// The gateway's routes in-process, with every upstream pointing at a closed port.
 @Suite struct GatewayTests {
     func app() -> some ApplicationProtocol {
-        let router = Router(context: ServiceRequestContext.self)
-        router.add(middleware: CorrelationMiddleware())
-        router.add(middleware: ProblemMiddleware())
+        let (router, allowed) = ServiceRouter.make(tls: false)
         var env: [String: String] = [:]
         for name in Upstreams.names { env[Upstreams.variables[name]!] = "http://127.0.0.1:9" }
         Routes.register(on: router, upstreams: Upstreams(environment: EnvironmentVariables(env)), secureCookies: false)
+        allowed.load(from: router)
         return Application(router: router)
     }
 
@@ -50,5 +49,64 @@ import Testing
 
     @Test func htmlIsEscaped() {
         #expect(esc("<script>\"x\"&'y'</script>") == "&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;&lt;/script&gt;")
+    }
+}
+
+/// The edge every service shares: headers on every status, 405 with Allow, safe redirects.
+@Suite struct EdgeTests {
+    let gateway = GatewayTests()
+
+    @Test(arguments: ["/", "/api/v1/units", "/no-such-page", "/api/v1/no-such", "/api/v1/units/12a"])
+    func everyResponseCarriesTheSecurityHeaders(path: String) async throws {
+        try await gateway.app().test(.router) { client in
+            try await client.execute(uri: path, method: .get) { response in
+                #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(path) \(response.status)")
+                #expect(response.headers[HTTPField.Name("Content-Security-Policy")!] != nil)
+                #expect(response.headers[.cacheControl] == "no-store")
+            }
+        }
+    }
+
+    @Test func aKnownPathWithTheWrongMethodIs405WithAllow() async throws {
+        try await gateway.app().test(.router) { client in
+            try await client.execute(uri: "/signin", method: .delete) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "GET, POST")
+                #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+            }
+            try await client.execute(uri: "/api/v1/units/74", method: .post) { response in
+                #expect(response.status == .methodNotAllowed && response.headers[.allow] == "GET")
+            }
+            try await client.execute(uri: "/nothing-here", method: .post) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test(arguments: ["/%5Cevil.example", "/%09/evil.example", "//evil.example", "https://evil.example", "/\\evil.example",
+                      "/%2F%2Fevil.example", "/units/../../x", "/javascript:alert(1)", ""])
+    func theLanguageSwitchStaysOnTheSite(next: String) async throws {
+        try await gateway.app().test(.router) { client in
+            try await client.execute(uri: "/lang/en?next=\(next)", method: .get) { response in
+                let location = response.headers[.location] ?? ""
+                #expect(location == "/", "next=\(next) sent the browser to \(location)")
+            }
+        }
+    }
+
+    @Test func theLanguageSwitchReturnsToOurPages() async throws {
+        try await gateway.app().test(.router) { client in
+            try await client.execute(uri: "/lang/en?next=/admin/users%3Fstatus%3Dpending", method: .get) { response in
+                #expect(response.headers[.location] == "/admin/users?status=pending")
+            }
+        }
+    }
+
+    @Test func staticFilesMayBeCached() async throws {
+        try await gateway.app().test(.router) { client in
+            try await client.execute(uri: "/static/kpi.css", method: .get) { response in
+                #expect(response.headers[.cacheControl] == "public, max-age=86400")
+            }
+        }
     }
 }

@@ -22,8 +22,8 @@ def kpi(*args):
 
 
 def published_by_identity():
-    """Events identity's relay sent since it started (its port is the base + 1)."""
-    with urllib.request.urlopen("http://127.0.0.1:18301/metrics", timeout=5) as r:
+    """Events identity's relay sent since it started (its metrics port is the base + 1 + 1000)."""
+    with urllib.request.urlopen("http://127.0.0.1:19301/metrics", timeout=5) as r:
         text = r.read().decode()
     m = re.search(r'^kpi_events_published_total\{topic="kpi.identity.v1"\} (\d+)', text, re.M)
     return int(m.group(1)) if m else 0

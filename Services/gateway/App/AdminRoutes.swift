@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KPIRuntime
 
@@ -27,8 +28,12 @@ enum AdminRoutes {
             _ = try requireAdmin(context)
             let reply = try await upstreams.send("identity", .get, "/users/\(try id(context))/form", session: request.sessionToken)
             guard reply.status == .ok else { throw PageError(status: .notFound, messageTh: "ไม่พบไฟล์แบบคำขอ") }
-            // Served with the type identity checked by content at upload (PDF, PNG, JPEG); never HTML.
-            return Response(status: .ok, headers: [.contentType: reply.contentType, .contentDisposition: "inline; filename=\"request-form\""],
+            // Served with the type identity checked by content at upload (PDF, PNG, JPEG), as a
+            // download, sandboxed should a browser render it anyway: an uploaded file never runs
+            // as part of the site.
+            return Response(status: .ok, headers: [.contentType: reply.contentType,
+                                                   .contentDisposition: "attachment; filename=\"request-form\"",
+                                                   HTTPField.Name("Content-Security-Policy")!: "sandbox; default-src 'none'"],
                             body: .init(byteBuffer: reply.body))
         }
 

@@ -4,7 +4,6 @@ import KPIRuntime
 /// The gateway's public routes: the web pages and the public JSON API (/api/v1).
 enum Routes {
     static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool, signer: ActorSigner? = nil) {
-        router.add(middleware: SecurityHeadersMiddleware(tls: secureCookies))
         router.add(middleware: LanguageMiddleware())
         router.add(middleware: SessionMiddleware(upstreams: upstreams))
         router.add(middleware: PageErrorMiddleware())

@@ -145,7 +145,7 @@ enum AccountRoutes {
         router.get("/users/:id/form") { request, context in
             _ = try await requireAdmin(request, sessions)
             guard let form = try await users.registrationForm(try userId(context)) else { throw Problem(status: .notFound) }
-            return Response(status: .ok, headers: [.contentType: form.contentType, .contentDisposition: "inline"],
+            return Response(status: .ok, headers: [.contentType: form.contentType, .contentDisposition: "attachment"],
                             body: .init(byteBuffer: ByteBuffer(bytes: form.bytes)))
         }
         router.get("/users/:id/audit") { request, context in

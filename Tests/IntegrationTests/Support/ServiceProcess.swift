@@ -98,8 +98,11 @@ final class ServiceProcess: @unchecked Sendable {
         return p.terminationStatus
     }
 
+    /// The internal metrics listener (the HTTP port + 1000).
+    var metricsURL: String { "http://127.0.0.1:\(port + 1000)/metrics" }
+
     func metric(_ line: String) async throws -> Double? {
-        let body = try await httpGet("\(baseURL)/metrics").body
+        let body = try await httpGet(metricsURL).body
         for l in body.split(separator: "\n") where l.hasPrefix(line + " ") {
             return Double(l.split(separator: " ").last ?? "")
         }

@@ -22,13 +22,30 @@ struct LanguageMiddleware: RouterMiddleware {
     }
 }
 
+/// Where a `next=` parameter may send the browser: only to one of our own pages. Anything a
+/// browser could read as another site (`//host`, `/\host`, `/\t/host`, a scheme) becomes "/".
+enum LocalRedirect {
+    /// The first path segments of the gateway's pages.
+    static let pages: Set<Substring> = ["signin", "register", "year", "password", "forgot", "units", "admin", "sessions"]
+
+    static func target(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/") else { return "/" }
+        let (path, query) = next.firstIndex(of: "?").map { (next[..<$0], next[next.index(after: $0)...]) } ?? (Substring(next), "")
+        let pathChars = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-")
+        let queryChars = pathChars.union("=&.")
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard path.allSatisfy(pathChars.contains), query.allSatisfy(queryChars.contains),
+              !path.contains("//"), path == "/" || segments.first.map(pages.contains) == true else { return "/" }
+        return query.isEmpty ? String(path) : "\(path)?\(query)"
+    }
+}
+
 enum LanguageRoutes {
     static func register(on router: Router<ServiceRequestContext>, secureCookies: Bool) {
         router.get("/lang/:code") { request, context in
             let lang = context.parameters.get("code").flatMap(Language.init(rawValue:)) ?? .th
             // Back to the page the link was on, only within this site.
-            let next = request.uri.queryParameters.get("next").map { String($0) } ?? "/"
-            let target = next.hasPrefix("/") && !next.hasPrefix("//") ? next : "/"
+            let target = LocalRedirect.target(request.uri.queryParameters.get("next").map { String($0) })
             var response = Response.redirect(to: target, type: .found)
             response.setCookie(try Cookie.validated(name: "kpi_lang", value: lang.rawValue, maxAge: 365 * 24 * 3600, path: "/",
                                                     secure: secureCookies, httpOnly: true, sameSite: .lax))
