@@ -58,7 +58,8 @@ for service in services {
         dependencies: ["KPIRuntime", "KPIEvents",
                        .product(name: "Hummingbird", package: "hummingbird"),
                        .product(name: "HTTPTypes", package: "swift-http-types")]
-            + (service == "gateway" ? [.product(name: "AsyncHTTPClient", package: "async-http-client")] : [])
+            + (service == "gateway" ? [.product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                       .product(name: "MultipartKit", package: "multipart-kit")] : [])
             + (service == "identity" ? ["KPIPasswords"] : []),
         path: "Services/\(service)/App",
         resources: resources.map { .copy($0) }))
@@ -83,6 +84,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

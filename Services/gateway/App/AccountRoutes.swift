@@ -60,17 +60,17 @@ enum AccountRoutes {
         }
         router.post("/register") { request, context in
             let parts = try await Forms.multipart(request)
-            try checkCSRF(parts["csrf"]?.text, request: request, context: context)
+            try checkCSRF(try parts["csrf"]?.text, request: request, context: context)
             var values: [String: String] = [:]
-            for key in AccountPages.fields.map(\.key) + ["staffKind", "unitCode"] { values[key] = parts[key]?.text ?? "" }
-            let body = RegistrationBody(values, password: parts["password"]?.text ?? "", form: parts["form"]?.bytes)
+            for key in AccountPages.fields.map(\.key) + ["staffKind", "unitCode"] { values[key] = try parts[key]?.text ?? "" }
+            let body = RegistrationBody(values, password: try parts["password"]?.text ?? "", form: parts["form"]?.bytes)
             let reply = try await upstreams.send("identity", .post, "/registrations", json: body)
             if reply.status == .created { return AccountPages.registered() }
             guard reply.status == .unprocessableContent else {
                 throw PageError(status: .badRequest, messageTh: "ลงทะเบียนไม่สำเร็จ กรุณาลองอีกครั้ง")
             }
             let units = try await upstreams.getJSON([UnitView].self, "identity", "/units")
-            return AccountPages.register(units: units, values: values, errors: fieldErrors(reply), csrf: parts["csrf"]?.text ?? "",
+            return AccountPages.register(units: units, values: values, errors: fieldErrors(reply), csrf: try parts["csrf"]?.text ?? "",
                                          status: .unprocessableContent)
         }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MultipartKit
 
 /// Form bodies: `application/x-www-form-urlencoded` and `multipart/form-data` (the registration
 /// form with its file). Sizes are bounded; what does not parse is a 400 page.
@@ -10,9 +11,11 @@ enum Forms {
     static func fields(_ request: Request) async throws -> [String: String] {
         let buffer = try await collect(request, limit: maxURLEncoded)
         var out: [String: String] = [:]
-        for pair in String(buffer: buffer).split(separator: "&") {
-            let kv = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+        for pair in try text(buffer.readableBytesView).split(separator: "&") {
+            let kv = try pair.split(separator: "=", maxSplits: 1).map { piece -> String in
+                // Percent-decoding that does not give UTF-8, or gives NUL, is refused.
+                guard let decoded = String(piece).replacingOccurrences(of: "+", with: " ").removingPercentEncoding else { throw badText }
+                return try text(Array(decoded.utf8))
             }
             if let key = kv.first, !key.isEmpty { out[key] = kv.count > 1 ? kv[1] : "" }
         }
@@ -23,42 +26,71 @@ enum Forms {
         var name: String
         var filename: String?
         var bytes: [UInt8]
-        var text: String { String(decoding: bytes, as: UTF8.self) }
+        /// The part as text: refused (never mangled or cut) when not UTF-8 or holding NUL.
+        var text: String { get throws { try Forms.text(bytes) } }
     }
 
+    static let badText = PageError(status: .badRequest, messageTh: "ข้อความที่ส่งมีอักขระที่ไม่ถูกต้อง กรุณาพิมพ์ใหม่อีกครั้ง")
+
+    /// Valid UTF-8 without NUL, or a 400.
+    static func text(_ bytes: some Collection<UInt8>) throws -> String {
+        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else { throw badText }
+        return text
+    }
+
+    /// Parses a multipart body as it arrives (vapor/multipart-kit's streaming parser): the
+    /// body is never gathered before parsing, a part is bounded while it grows, and the cost is
+    /// linear in the body's size whatever its bytes are (a body of dashes included).
     static func multipart(_ request: Request) async throws -> [String: Part] {
         guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data"),
               let b = type.range(of: "boundary=") else { throw badForm }
         var boundary = String(type[b.upperBound...])
         if let semi = boundary.firstIndex(of: ";") { boundary = String(boundary[..<semi]) }
         boundary = boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-        guard !boundary.isEmpty, boundary.count <= 200 else { throw badForm }
-        let body = Array(buffer: try await collect(request, limit: maxMultipart))
-        let delimiter = Array(("--" + boundary).utf8)
+        // RFC 2046: 1 to 70 characters.
+        guard !boundary.isEmpty, boundary.count <= 70 else { throw badForm }
+
+        let parser = MultipartParser(boundary: boundary)
         var parts: [String: Part] = [:]
-        var sections = split(body, by: delimiter)
-        guard sections.count >= 2 else { throw badForm }
-        sections.removeFirst()  // preamble
-        for var section in sections {
-            if section.starts(with: Array("--".utf8)) { break }  // closing delimiter
-            if section.starts(with: [13, 10]) { section.removeFirst(2) }
-            guard let headerEnd = find(section, [13, 10, 13, 10]) else { throw badForm }
-            let headers = String(decoding: section[..<headerEnd], as: UTF8.self)
-            var content = Array(section[(headerEnd + 4)...])
-            if content.suffix(2) == [13, 10] { content.removeLast(2) }
-            guard let disposition = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-disposition:") }),
-                  let name = attribute("name", in: String(disposition)) else { throw badForm }
-            parts[name] = Part(name: name, filename: attribute("filename", in: String(disposition)), bytes: content)
+        var headers: [(String, String)] = []
+        var body: [UInt8] = []
+        var tooLarge = false
+        parser.onHeader = { name, value in headers.append((name.lowercased(), value)) }
+        parser.onBody = { chunk in
+            if body.count + chunk.readableBytes > maxMultipart { tooLarge = true; return }
+            body.append(contentsOf: chunk.readableBytesView)
         }
+        var malformed = false
+        parser.onPartComplete = {
+            defer { headers.removeAll(); body.removeAll(keepingCapacity: true) }
+            guard let disposition = headers.first(where: { $0.0 == "content-disposition" })?.1,
+                  let name = attribute("name", in: disposition) else { malformed = true; return }
+            parts[name] = Part(name: name, filename: attribute("filename", in: disposition), bytes: body)
+        }
+        var received = 0
+        do {
+            for try await chunk in request.body {
+                received += chunk.readableBytes
+                if received > maxMultipart || tooLarge { throw tooLargeError }
+                try parser.execute(chunk)
+                if malformed { throw badForm }
+            }
+        } catch let error as PageError {
+            throw error
+        } catch {
+            throw badForm
+        }
+        if tooLarge { throw tooLargeError }
+        guard !parts.isEmpty else { throw badForm }
         return parts
     }
 
     static let badForm = PageError(status: .badRequest, messageTh: "ส่งแบบฟอร์มไม่สำเร็จ กรุณาลองอีกครั้ง")
 
+    static let tooLargeError = PageError(status: .contentTooLarge, messageTh: "ข้อมูลหรือไฟล์มีขนาดใหญ่เกินไป (ไฟล์ไม่เกิน 5 MB)")
+
     static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
-        do { return try await request.body.collect(upTo: limit) } catch {
-            throw PageError(status: .contentTooLarge, messageTh: "ข้อมูลหรือไฟล์มีขนาดใหญ่เกินไป (ไฟล์ไม่เกิน 5 MB)")
-        }
+        do { return try await request.body.collect(upTo: limit) } catch { throw tooLargeError }
     }
 
     static func attribute(_ key: String, in header: String) -> String? {
@@ -67,26 +99,5 @@ enum Forms {
             if p.hasPrefix(key + "=") { return String(p.dropFirst(key.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
         }
         return nil
-    }
-
-    static func find(_ haystack: [UInt8], _ needle: [UInt8], from start: Int = 0) -> Int? {
-        guard needle.count <= haystack.count else { return nil }
-        var i = start
-        while i <= haystack.count - needle.count {
-            if haystack[i] == needle[0], Array(haystack[i..<(i + needle.count)]) == needle { return i }
-            i += 1
-        }
-        return nil
-    }
-
-    static func split(_ data: [UInt8], by delimiter: [UInt8]) -> [[UInt8]] {
-        var out: [[UInt8]] = []
-        var start = 0
-        while let i = find(data, delimiter, from: start) {
-            out.append(Array(data[start..<i]))
-            start = i + delimiter.count
-        }
-        out.append(Array(data[start...]))
-        return out
     }
 }

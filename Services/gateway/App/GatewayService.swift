@@ -12,7 +12,8 @@ public enum GatewayService {
             // Secure cookies whenever the public address is https (behind a TLS proxy).
             let secure = env.string("KPI_PUBLIC_URL", default: "").hasPrefix("https://")
             if runtime.actorSigner == nil { runtime.logger.warning("KPI_FORWARD_KEY unset or shorter than 32 bytes: no rights are forwarded to the services") }
-            Routes.register(on: router, upstreams: Upstreams(environment: env), secureCookies: secure, signer: runtime.actorSigner)
+            Routes.register(on: router, upstreams: Upstreams(environment: env), secureCookies: secure, signer: runtime.actorSigner,
+                            publicURL: env.string("KPI_PUBLIC_URL", default: ""))
         },
         readiness: { runtime in
             let upstreams = Upstreams(environment: runtime.config.environment)

@@ -3,10 +3,12 @@ import KPIRuntime
 
 /// The gateway's public routes: the web pages and the public JSON API (/api/v1).
 enum Routes {
-    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool, signer: ActorSigner? = nil) {
+    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool, signer: ActorSigner? = nil,
+                         publicURL: String = "") {
         router.add(middleware: LanguageMiddleware())
         router.add(middleware: SessionMiddleware(upstreams: upstreams))
         router.add(middleware: PageErrorMiddleware())
+        router.add(middleware: CrossSiteMiddleware(publicOrigin: CrossSiteMiddleware.origin(of: publicURL)))
         router.add(middleware: MustChangePasswordMiddleware())
         router.get("/static/kpi.css") { _, _ in stylesheet() }
         router.get("/units") { _, context in
