@@ -23,6 +23,16 @@ public struct Actor: Codable, Sendable, Equatable {
     public func has(_ right: String) -> Bool { rights.contains(right) }
 }
 
+/// A signed value that stops being valid at `expires` (Unix time).
+protocol Expiring { var expires: Int { get } }
+extension Actor: Expiring {}
+
+/// The client's address as the gateway saw it (after trusted proxies).
+struct ClientAssertion: Codable, Expiring {
+    var address: String
+    var expires: Int
+}
+
 /// Signs and verifies `X-KPI-Actor`: base64url(JSON) "." base64url(HMAC-SHA256(key, JSON)),
 /// with the key from `KPI_FORWARD_KEY`, shared by the gateway and the domain services only.
 public struct ActorSigner: Sendable {
@@ -38,22 +48,38 @@ public struct ActorSigner: Sendable {
         self.secret = Data(secret.utf8)
     }
 
-    public func sign(_ actor: Actor) throws -> String {
-        let payload = try JSONEncoder.kpi.encode(actor)
+    public func sign(_ actor: Actor) throws -> String { try signValue(actor) }
+
+    /// The actor if the signature is ours and the assertion has not expired.
+    public func verify(_ token: String, now: Date = Date()) -> Actor? { verifyValue(token, as: Actor.self, now: now) }
+
+    /// Vouches for the client's address (`X-KPI-Client`), as the gateway saw it.
+    public func signClient(address: String, now: Date = Date()) throws -> String {
+        try signValue(ClientAssertion(address: address, expires: Int(now.timeIntervalSince1970) + Self.lifetime))
+    }
+
+    /// The address the gateway vouched for, nil when the header is missing, forged or expired.
+    public func verifyClient(_ token: String?, now: Date = Date()) -> String? {
+        token.flatMap { verifyValue($0, as: ClientAssertion.self, now: now)?.address }
+    }
+
+    func signValue<T: Encodable>(_ value: T) throws -> String {
+        let payload = try JSONEncoder.kpi.encode(value)
         let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
         return Self.base64url(payload) + "." + Self.base64url(Data(mac))
     }
 
-    /// The actor if the signature is ours and the assertion has not expired.
-    public func verify(_ token: String, now: Date = Date()) -> Actor? {
+    func verifyValue<T: Decodable & Expiring>(_ token: String, as type: T.Type, now: Date) -> T? {
         let parts = token.split(separator: ".")
         guard parts.count == 2, token.utf8.count < 8192,
               let payload = Self.unbase64url(String(parts[0])), let mac = Self.unbase64url(String(parts[1])),
               HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key),
-              let actor = try? JSONDecoder().decode(Actor.self, from: payload),
-              actor.expires >= Int(now.timeIntervalSince1970) else { return nil }
-        return actor
+              let value = try? JSONDecoder().decode(T.self, from: payload),
+              value.expires >= Int(now.timeIntervalSince1970) else { return nil }
+        return value
     }
+
+    public static let clientHeader = HTTPField.Name("X-KPI-Client")!
 
     static func base64url(_ data: Data) -> String {
         data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")

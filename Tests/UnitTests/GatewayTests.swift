@@ -178,3 +178,17 @@ import Testing
         }
     }
 }
+
+@Suite struct ClientAddressTests {
+    let behindProxy = ClientAddress(environment: EnvironmentVariables(["KPI_TRUSTED_PROXIES": "10.0.0.2, 10.0.0.3"]))
+
+    @Test func forwardedForCountsOnlyFromATrustedProxy() {
+        #expect(behindProxy.resolve(peer: "203.0.113.9", forwardedFor: "198.51.100.1") == "203.0.113.9", "spoofed by a client")
+        #expect(behindProxy.resolve(peer: "10.0.0.2", forwardedFor: "198.51.100.1") == "198.51.100.1")
+        // The client may prepend anything; the right-most untrusted hop is what our proxy saw.
+        #expect(behindProxy.resolve(peer: "10.0.0.2", forwardedFor: "1.2.3.4, 198.51.100.1, 10.0.0.3") == "198.51.100.1")
+        #expect(behindProxy.resolve(peer: "10.0.0.2", forwardedFor: nil) == "10.0.0.2")
+        let direct = ClientAddress(environment: EnvironmentVariables([:]))
+        #expect(direct.resolve(peer: "10.0.0.2", forwardedFor: "198.51.100.1") == "10.0.0.2")
+    }
+}

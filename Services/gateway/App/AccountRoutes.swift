@@ -17,10 +17,10 @@ enum AccountRoutes {
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
             let username = String((form["username"] ?? "").prefix(40))
-            struct Body: Encodable { var username: String; var password: String; var address: String }
+            struct Body: Encodable { var username: String; var password: String }
             let reply = try await upstreams.send("identity", .post, "/sessions",
-                                                 json: Body(username: username, password: String((form["password"] ?? "").prefix(128)),
-                                                            address: context.remoteAddress ?? "unknown"))
+                                                 json: Body(username: username, password: String((form["password"] ?? "").prefix(128))),
+                                                 client: upstreams.client(of: request, context))
             let csrf = form["csrf"] ?? ""
             switch reply.status {
             case .created:
@@ -32,7 +32,11 @@ enum AccountRoutes {
             case .forbidden:
                 return AccountPages.pending()
             case .tooManyRequests:
-                return AccountPages.signIn(error: "พยายามเข้าสู่ระบบผิดหลายครั้ง กรุณารอ 15 นาทีแล้วลองใหม่", username: username, csrf: csrf, status: .tooManyRequests)
+                let seconds = reply.retryAfter ?? "30"
+                var page = AccountPages.signIn(error: "พยายามเข้าสู่ระบบหลายครั้งติดกัน กรุณารอ \(seconds) วินาทีแล้วลองใหม่", username: username,
+                                               csrf: csrf, status: .tooManyRequests)
+                page.headers[.retryAfter] = seconds
+                return page
             case .serviceUnavailable:
                 // Identity had no capacity to check the password now (too many sign-ins at once).
                 var page = AccountPages.signIn(error: Problem.busy().detail, username: username, csrf: csrf, status: .serviceUnavailable)
@@ -64,7 +68,10 @@ enum AccountRoutes {
             var values: [String: String] = [:]
             for key in AccountPages.fields.map(\.key) + ["staffKind", "unitCode"] { values[key] = try parts[key]?.text ?? "" }
             let body = RegistrationBody(values, password: try parts["password"]?.text ?? "", form: parts["form"]?.bytes)
-            let reply = try await upstreams.send("identity", .post, "/registrations", json: body)
+            let reply = try await upstreams.send("identity", .post, "/registrations", json: body, client: upstreams.client(of: request, context))
+            if reply.status == .tooManyRequests {
+                throw PageError(status: .tooManyRequests, messageTh: "มีการลงทะเบียนจากเครือข่ายนี้จำนวนมาก กรุณาลองใหม่ภายหลัง")
+            }
             if reply.status == .created { return AccountPages.registered() }
             guard reply.status == .unprocessableContent else {
                 throw PageError(status: .badRequest, messageTh: "ลงทะเบียนไม่สำเร็จ กรุณาลองอีกครั้ง")

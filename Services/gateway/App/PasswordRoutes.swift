@@ -29,7 +29,8 @@ enum PasswordRoutes {
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
             let reply = try await upstreams.send("identity", .post, "/password-requests",
-                                                 json: ["username": form["username"] ?? "", "reason": form["reason"] ?? "", "note": form["note"] ?? ""])
+                                                 json: ["username": form["username"] ?? "", "reason": form["reason"] ?? "", "note": form["note"] ?? ""],
+                                                 client: upstreams.client(of: request, context))
             let csrf = form["csrf"] ?? ""
             return reply.status == .accepted ? PasswordPages.request(csrf: csrf, sent: true)
                 : PasswordPages.request(csrf: csrf, error: AdminRoutes.problemText(reply))

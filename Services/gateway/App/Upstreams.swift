@@ -13,6 +13,9 @@ public struct Upstreams: Sendable {
                                    "review": "KPI_REVIEW_URL", "statistics": "KPI_STATISTICS_URL"]
     public let urls: [String: String]
     let client: HTTPClient
+    /// Vouches to identity for the client's address (`X-KPI-Client`), with `KPI_FORWARD_KEY`.
+    let signer: ActorSigner?
+    let clientAddress: ClientAddress
 
     /// One client for all upstreams. A service that is down fails a request at once (no
     /// retrying the connection until the deadline), so pages and readiness answer quickly.
@@ -31,6 +34,13 @@ public struct Upstreams: Sendable {
         }
         self.urls = urls
         self.client = client
+        self.signer = ActorSigner(secret: environment.string("KPI_FORWARD_KEY", default: ""))
+        self.clientAddress = ClientAddress(environment: environment)
+    }
+
+    /// The signed `X-KPI-Client` value for this request's client, nil without a key.
+    func client(of request: Request, _ context: ServiceRequestContext) -> String? {
+        try? signer?.signClient(address: clientAddress.resolve(request, context))
     }
 
     /// The upstream's answer: status, content type and body (bounded).
@@ -53,19 +63,20 @@ public struct Upstreams: Sendable {
     /// Sends a request with an optional JSON body, carrying the session token (identity
     /// resolves and checks it) and the correlation id.
     public func send(_ service: String, _ method: HTTPRequest.Method, _ path: String, json: (any Encodable)? = nil,
-                     session: String? = nil, actor: String? = nil) async throws -> Reply {
+                     session: String? = nil, actor: String? = nil, client: String? = nil) async throws -> Reply {
         guard let base = urls[service] else { throw Problem(status: .internalServerError) }
         var request = HTTPClientRequest(url: base + path)
         request.method = .init(rawValue: method.rawValue)
         if let id = Correlation.id { request.headers.add(name: "X-Correlation-Id", value: id) }
         if let session { request.headers.add(name: "X-KPI-Session", value: session) }
         if let actor { request.headers.add(name: "X-KPI-Actor", value: actor) }
+        if let client { request.headers.add(name: "X-KPI-Client", value: client) }
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(json)))
         }
         do {
-            let response = try await client.execute(request, timeout: .seconds(15))
+            let response = try await self.client.execute(request, timeout: .seconds(15))
             let body = try await response.body.collect(upTo: Self.maxBody)
             return Reply(status: .init(code: Int(response.status.code)),
                          contentType: response.headers.first(name: "content-type") ?? "application/json", body: body,

@@ -13,8 +13,18 @@ enum AccountRoutes {
     static let maxRegistrationBody = 8 * 1024 * 1024
     static let maxBody = 64 * 1024
 
-    static func register(on router: Router<ServiceRequestContext>, users: UserStore, sessions: SessionStore) {
+    static func register(on router: Router<ServiceRequestContext>, users: UserStore, sessions: SessionStore, signer: ActorSigner?) {
+        /// The client's address as the gateway vouched for it; requests it did not sign share
+        /// one address, so going around the gateway buys nothing.
+        @Sendable func client(_ request: Request) -> String {
+            signer?.verifyClient(request.headers[ActorSigner.clientHeader]) ?? "unattributed"
+        }
+        let throttle = Throttle(db: users.db)
+
         router.post("/registrations") { request, context in
+            if case .wait(let seconds) = try await throttle.attempt("register", address: client(request), limit: 30) {
+                throw Problem.throttled(seconds, what: "มีการลงทะเบียนจากเครือข่ายนี้จำนวนมาก")
+            }
             struct Body: Decodable { var registration: Registration; var formBase64: String? }
             let body = try await decode(Body.self, request, context, limit: maxRegistrationBody)
             var form: UserStore.Form?
@@ -29,9 +39,9 @@ enum AccountRoutes {
         }
 
         router.post("/sessions") { request, context in
-            struct Body: Decodable { var username: String; var password: String; var address: String }
+            struct Body: Decodable { var username: String; var password: String }
             let body = try await decode(Body.self, request, context, limit: maxBody)
-            switch try await sessions.signIn(username: body.username, password: body.password, address: body.address) {
+            switch try await sessions.signIn(username: body.username, password: body.password, address: client(request)) {
             case .signedIn(let token, let csrf, let user):
                 struct Reply: Encodable { var token: String; var csrf: String; var user: UserView }
                 return try jsonResponse(Reply(token: token, csrf: csrf, user: user), status: .created)
@@ -39,8 +49,8 @@ enum AccountRoutes {
                 throw Problem(status: .forbidden, title: "บัญชีรอการอนุมัติ", detail: "บัญชีของท่านรอผู้ดูแลระบบอนุมัติ", type: "urn:kpi:account-pending")
             case .refused:
                 throw Problem(status: .unauthorized, title: "เข้าสู่ระบบไม่สำเร็จ", detail: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", type: "urn:kpi:sign-in-refused")
-            case .throttled:
-                throw Problem(status: .tooManyRequests, title: "ลองใหม่ภายหลัง", detail: "พยายามเข้าสู่ระบบผิดหลายครั้ง กรุณารอ 15 นาที", type: "urn:kpi:sign-in-throttled")
+            case .throttled(let seconds):
+                throw Problem.throttled(seconds, what: "พยายามเข้าสู่ระบบหลายครั้งติดกัน")
             }
         }
 
@@ -75,6 +85,9 @@ enum AccountRoutes {
             return try jsonResponse(["temporaryPassword": temporary])
         }
         router.post("/password-requests") { request, context in
+            if case .wait(let seconds) = try await throttle.attempt("password-request", address: client(request), limit: 10) {
+                throw Problem.throttled(seconds, what: "มีคำขอรหัสผ่านจากเครือข่ายนี้จำนวนมาก")
+            }
             struct Body: Decodable { var username: String; var reason: String; var note: String? }
             let body = try await decode(Body.self, request, context, limit: maxBody)
             try await passwords.request(username: body.username, reason: body.reason, note: body.note ?? "")

@@ -10,7 +10,7 @@ public enum IdentityService {
         routes: { router, runtime in
             let sessions = SessionStore(db: runtime.db)
             Routes.register(on: router, units: UnitStore(db: runtime.db), sessions: sessions)
-            AccountRoutes.register(on: router, users: UserStore(db: runtime.db), sessions: sessions)
+            AccountRoutes.register(on: router, users: UserStore(db: runtime.db), sessions: sessions, signer: runtime.actorSigner)
         },
         startup: { runtime in
             PasswordHasher.prepareDecoy()

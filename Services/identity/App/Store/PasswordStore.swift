@@ -17,9 +17,14 @@ public struct PasswordStore: Sendable {
             throw Problem(status: .notFound)
         }
         let (username, hash) = try row.decode((String, String).self)
+        // Guessing the current password from a stolen session is throttled like sign-in.
+        if case .wait(let seconds) = try await Throttle(db: db).attempt(account: username) {
+            throw Problem.throttled(seconds, what: "ตรวจรหัสผ่านผิดหลายครั้ง")
+        }
         guard try await hasher.verify(current, encoded: hash) else {
             throw FieldProblems(fields: ["current": "รหัสผ่านปัจจุบันไม่ถูกต้อง"]).problem
         }
+        try await Throttle(db: db).clear(account: username)
         if let problem = PasswordPolicy.problem(with: new, username: username) { throw FieldProblems(fields: ["new": problem]).problem }
         guard new != current else { throw FieldProblems(fields: ["new": "รหัสผ่านใหม่ต้องไม่ซ้ำรหัสผ่านเดิม"]).problem }
         let newHash = try await hasher.hash(new)

@@ -13,21 +13,14 @@ public struct SessionStore: Sendable {
     public struct Policy: Sendable {
         /// A session unused this long is over.
         public var idleTimeout: Duration = .seconds(30 * 60)
-        /// Failures counted within this window.
-        public var failureWindow: Duration = .seconds(15 * 60)
-        /// One account from one address: refused after this many failures in the window.
-        public var perAccountAndAddress = 5
-        /// One address, any accounts (guessing across accounts).
-        public var perAddress = 30
-        /// One account, any addresses (a spread-out attack). Higher, so that an attacker
-        /// cannot easily keep a user locked out; and it ends with the window.
-        public var perAccount = 50
         public init() {}
     }
 
     public init(db: ServiceDatabase, hasher: PasswordHasher = PasswordHasher(), policy: Policy = Policy()) {
         self.db = db; self.hasher = hasher; self.policy = policy
     }
+
+    var throttle: Throttle { Throttle(db: db) }
 
     public enum SignInResult: Sendable {
         case signedIn(token: String, csrf: String, user: UserView)
@@ -36,40 +29,30 @@ public struct SessionStore: Sendable {
         case pending
         /// Unknown user, wrong password, rejected or disabled account: one answer for all.
         case refused
-        case throttled
+        /// Too many attempts on this account just now: try again after `seconds`.
+        case throttled(seconds: Int)
     }
 
+    /// `address` is the client's address as the gateway vouched for it (for the log only: a
+    /// shared address, a school's NAT say, must not make anyone wait for others' mistakes).
     public func signIn(username: String, password: String, address: String) async throws -> SignInResult {
         let name = username.lowercased()
-        let keys = ["acct:\(name)|addr:\(address)", "addr:\(address)", "acct:\(name)"]
-        let limits = [policy.perAccountAndAddress, policy.perAddress, policy.perAccount]
-        let seconds = Int(policy.failureWindow.components.seconds)
-        for (key, limit) in zip(keys, limits) {
-            let failures = try await db.query("""
-                SELECT count(*) FROM sign_in_failures WHERE key = \(key) AND at > now() - make_interval(secs => \(seconds))
-                """).first?.decode(Int.self, at: 0) ?? 0
-            if failures >= limit { return .throttled }
-        }
+        // Counted before the password is checked, so parallel guesses are counted one by one.
+        if case .wait(let seconds) = try await throttle.attempt(account: name) { return .throttled(seconds: seconds) }
         let row = try await db.query("SELECT id, password_hash, status FROM users WHERE lower(username) = \(name)").first
         let (id, hash, status) = try row?.decode((UUID, String, String).self) ?? (UUID(), PasswordHasher.decoy, "none")
         let ok = try await hasher.verify(password, encoded: hash) && row != nil
         guard ok, status == "active" else {
-            if !ok {
-                try await db.transaction { tx in
-                    for key in keys { try await tx.execute("INSERT INTO sign_in_failures (key) VALUES (\(key))") }
-                    try await tx.execute("DELETE FROM sign_in_failures WHERE at < now() - interval '1 day'")
-                }
-            }
             return ok && status == "pending" ? .pending : .refused
         }
         let token = Self.randomToken(), csrf = Self.randomToken()
-        // A new session at every sign-in (no fixation); the account's failures are forgotten.
+        // A new session at every sign-in (no fixation); the account's attempts are forgotten.
         try await db.transaction { tx in
             try await tx.execute("""
                 INSERT INTO sessions (token_hash, user_id, csrf_token) VALUES (sha256(convert_to(\(token), 'UTF8')), \(id), \(csrf))
                 """)
-            try await tx.execute("DELETE FROM sign_in_failures WHERE key = \(keys[0]) OR key = \(keys[2])")
         }
+        try await throttle.clear(account: name)
         guard let user = try await UserStore(db: db).find(id) else { return .refused }
         return .signedIn(token: token, csrf: csrf, user: user)
     }
