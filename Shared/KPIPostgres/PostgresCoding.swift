@@ -78,19 +78,49 @@ extension Date: PostgresEncodable, PostgresDecodable {
         return f.string(from: self)
     }
 
+    /// PostgreSQL's text output in a UTC session: "2026-11-25 22:10:48.123456+00". Parsed by
+    /// hand (days from the civil date): a formatter per value cost more than the query.
     public static func decode(postgresText text: String) throws -> Date {
-        // PostgreSQL's text output in a UTC session: "2026-11-25 22:10:48.123456+00"
-        var t = Substring(text)
-        if t.hasSuffix("+00") { t = t.dropLast(3) }
-        let parts = t.split(separator: ".", maxSplits: 1)
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
-        f.timeZone = TimeZone(identifier: "UTC")
-        guard let first = parts.first, let base = f.date(from: String(first)) else {
+        let u = Array(text.utf8)
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= u.count else { return nil }
+            var n = 0
+            for c in u[from..<(from + count)] {
+                guard (48...57).contains(c) else { return nil }
+                n = n * 10 + Int(c - 48)
+            }
+            return n
+        }
+        guard u.count >= 19, u[4] == 45, u[7] == 45, u[10] == 32 || u[10] == 84, u[13] == 58, u[16] == 58,
+              let y = number(0, 4), let mo = number(5, 2), let d = number(8, 2),
+              let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2),
+              (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else {
             throw PostgresError.decoding("not a timestamp: \(text.prefix(40))")
         }
-        let fraction = parts.count == 2 ? (Double("0." + parts[1]) ?? 0) : 0
-        return base.addingTimeInterval(fraction)
+        var i = 19
+        var fraction = 0.0
+        if i < u.count, u[i] == 46 {
+            var scale = 0.1
+            i += 1
+            while i < u.count, (48...57).contains(u[i]) { fraction += Double(u[i] - 48) * scale; scale /= 10; i += 1 }
+        }
+        // An offset other than +00 only if the session was not in UTC; honour it anyway.
+        var offset = 0
+        if i < u.count, u[i] == 43 || u[i] == 45 {
+            let sign = u[i] == 45 ? -1 : 1
+            guard let oh = number(i + 1, 2) else { throw PostgresError.decoding("not a timestamp: \(text.prefix(40))") }
+            let om = (i + 3 < u.count && u[i + 3] == 58) ? (number(i + 4, 2) ?? 0) : 0
+            offset = sign * (oh * 3600 + om * 60)
+        }
+        // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+        let yy = mo <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let seconds = days * 86_400 + h * 3600 + mi * 60 + s - offset
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 }
 

@@ -18,7 +18,7 @@ public final class OutboxRelay: Service, @unchecked Sendable {
     let retentionDays: Int
     let schema: String
     private let wakeup = Wakeup()
-    static let batchSize = 500
+    static let batchSize = 1000
 
     public init(schema: String, pool: PostgresPool, producer: KafkaProducer, metrics: ServiceMetrics,
                 pollMs: Int, retentionDays: Int, logger: Logger) {

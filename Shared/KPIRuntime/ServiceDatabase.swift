@@ -60,6 +60,27 @@ public final class Transaction: @unchecked Sendable {
         published = true
         return envelope.id
     }
+
+    /// Records many events in the outbox with one statement (bulk imports), in order.
+    public func publishAll<E: DomainEvent>(_ events: [E]) async throws {
+        if events.isEmpty { return }
+        let rows = try events.map { event in
+            let e = try EventEnvelope(event, source: source, correlationId: Correlation.id)
+            return OutboxRow(event_id: e.id, aggregate_id: e.aggregateId, event_type: e.type, subject: e.subject,
+                       correlation_id: e.correlationId, payload: String(decoding: e.data, as: UTF8.self))
+        }
+        let json = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+        // WITH ORDINALITY keeps the given order in the ids, so the relay sends them in that order.
+        try await connection.execute("""
+            INSERT INTO outbox (event_id, topic, aggregate_id, event_type, subject, correlation_id, payload)
+            SELECT r.event_id, \(E.topic.name), r.aggregate_id, r.event_type, r.subject, r.correlation_id, r.payload::jsonb
+            FROM ROWS FROM (jsonb_to_recordset(\(json)::jsonb)
+                AS (event_id uuid, aggregate_id text, event_type text, subject text, correlation_id text, payload text))
+                WITH ORDINALITY AS r(event_id, aggregate_id, event_type, subject, correlation_id, payload, n)
+            ORDER BY n
+            """)
+        published = true
+    }
 }
 
 extension ServiceDatabase {
@@ -67,4 +88,9 @@ extension ServiceDatabase {
     public func execute(_ query: PostgresQuery) async throws -> Int {
         try await pool.execute(query)
     }
+}
+
+/// One outbox row as `publishAll` hands it to PostgreSQL.
+private struct OutboxRow: Encodable {
+    var event_id: UUID, aggregate_id: String, event_type: String, subject: String?, correlation_id: String?, payload: String
 }

@@ -162,6 +162,23 @@ extension IntegrationSuite {
         try await TestEnvironment.admin.execute("DELETE FROM identity.throttle WHERE key LIKE 'password-request|%'")
     }
 
+    @Test("identity starts while its first administrator is disabled, and says so")
+    func disabledAdministrator() async throws {
+        let disabled = try await TestEnvironment.admin.query("""
+            UPDATE identity.users SET status = 'disabled' WHERE 'administer' = ANY(rights) AND status = 'active' RETURNING id::text
+            """).map { try $0.decode(String.self, at: 0) }
+        #expect(!disabled.isEmpty)
+        let restart = ServiceProcess("identity", port: 18141)
+        do {
+            try await withServices([restart]) {
+                #expect(restart.logText().contains("no active administrator"))
+            }
+        } catch {
+            Issue.record("identity did not start: \(error)")
+        }
+        for id in disabled { try await TestEnvironment.admin.execute("UPDATE identity.users SET status = 'active' WHERE id = \(id)::uuid") }
+    }
+
     @Test("own password change, administrator reset to a one-time password, and password requests")
     func passwords() async throws {
         try await withServices([identity]) {
@@ -196,10 +213,38 @@ extension IntegrationSuite {
             let tempToken = try #require(try await signIn(username, temporary).token)
             let current = try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", tempToken)])
             #expect(current.body.contains("\"mustChangePassword\":true"))
+            // Identity itself gives such a session nothing but the change.
+            let refused = try await httpSend("PUT", "\(base)/sessions/current/year", json: ["yearBE": 2567], headers: [("X-KPI-Session", tempToken)])
+            #expect(refused.status == 403 && refused.body.contains("password-change-required"))
             #expect(try await httpSend("PUT", "\(base)/sessions/current/password", json: ["current": temporary, "new": "รหัสถาวร-ใหม่-3"],
                                        headers: [("X-KPI-Session", tempToken)]).status == 204)
             let after = try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", tempToken)])
             #expect(after.body.contains("\"mustChangePassword\":false"))
+            #expect(try await httpSend("PUT", "\(base)/sessions/current/year", json: ["yearBE": 2567], headers: [("X-KPI-Session", tempToken)]).status == 204)
+
+            // A temporary password expires after 72 hours (moved back in time here).
+            let again = try await httpSend("POST", "\(base)/users/\(id)/password-reset", headers: auth)
+            let stale = try #require(jsonObject(again.body)["temporaryPassword"] as? String)
+            try await TestEnvironment.admin.execute("""
+                UPDATE identity.users SET temporary_password_expires_at = now() - interval '1 minute' WHERE id = \(id)::uuid
+                """)
+            #expect(try await signIn(username, stale).status == 401)
+        }
+    }
+
+    @Test("a session ends 12 hours after sign-in however busy, and expired sessions are deleted")
+    func absoluteLifetime() async throws {
+        try await withServices([identity]) {
+            let token = try #require(try await signIn("demo-school", Self.demo).token)
+            let me = [("X-KPI-Session", token)]
+            #expect(try await httpSend("GET", "\(base)/sessions/current", headers: me).status == 200)
+            try await TestEnvironment.admin.execute("""
+                UPDATE identity.sessions SET created_at = now() - interval '12 hours 1 minute'
+                WHERE token_hash = sha256(convert_to(\(token), 'UTF8'))
+                """)
+            #expect(try await httpSend("GET", "\(base)/sessions/current", headers: me).status == 401, "used a minute ago, but 12 hours old")
+            _ = try await signIn("demo-school", Self.demo)  // a sign-in sweeps expired sessions
+            #expect(try await Admin.int("SELECT count(*) FROM identity.sessions WHERE created_at < now() - interval '12 hours'") == 0)
         }
     }
 }

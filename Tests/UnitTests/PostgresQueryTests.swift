@@ -42,6 +42,14 @@ import Testing
         let date = try Date.decode(postgresText: "2026-11-25 22:10:48.25+00")
         #expect(date.timeIntervalSince1970 == 1_795_644_648.25)
         #expect(try Date.decode(postgresText: "2026-11-25 22:10:48+00").timeIntervalSince1970 == 1_795_644_648)
+        // Leap day, before 1970, a B.E.-looking year, another offset; and what is not a timestamp.
+        #expect(try Date.decode(postgresText: "2024-02-29 00:00:00+00").timeIntervalSince1970 == 1_709_164_800)
+        #expect(try Date.decode(postgresText: "1969-12-31 23:59:59.5+00").timeIntervalSince1970 == -0.5)
+        #expect(try Date.decode(postgresText: "2567-10-01 00:00:00+00").timeIntervalSince1970 == 18_863_107_200)
+        #expect(try Date.decode(postgresText: "2026-11-26 05:10:48+07").timeIntervalSince1970 == 1_795_644_648)
+        for bad in ["", "2026-13-01 00:00:00+00", "yesterday", "2026-11-25T2x:10:48+00"] {
+            #expect(throws: PostgresError.self) { try Date.decode(postgresText: bad) }
+        }
     }
 
     @Test func transientErrorsAreToldFromPermanentOnes() {

@@ -1,7 +1,9 @@
 """docker-compose.yml cannot run here (no Docker engine), so this checks that it agrees with the
 code: every service, every variable, the topics, ports and the Dockerfile's runtime libraries."""
 import pathlib
+import os
 import re
+import subprocess
 
 import yaml
 
@@ -98,3 +100,42 @@ def test_dockerfile_builds_with_dev_packages_and_runs_slim():
     assert "libpq-dev" in build and "librdkafka-dev" in build
     assert "libpq5" in runtime and "librdkafka1" in runtime
     assert ".resources" in build, "migrations ship as resource bundles next to the executable"
+
+
+def runtime_packages():
+    text = (ROOT / "deploy/Dockerfile").read_text(encoding="utf-8")
+    runtime = text.split("FROM debian:bookworm-slim")[1]
+    listed = re.search(r"apt-get install -y --no-install-recommends ([^\\&]+)", runtime).group(1).split()
+    # What apt installs with them, plus what every Debian image has (priority required).
+    closure = subprocess.run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts",
+                              "--no-breaks", "--no-replaces", "--no-enhances", *listed],
+                             capture_output=True, text=True, check=True).stdout
+    packages = {line.strip() for line in closure.splitlines() if line and not line.startswith(" ")}
+    packages |= {re.sub(r"^\s*(Pre)?Depends: <?([^>]+)>?$", r"\2", l).strip()
+                 for l in closure.splitlines() if "Depends:" in l}
+    base = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Priority}\n"], capture_output=True, text=True, check=True).stdout
+    packages |= {l.split()[0] for l in base.splitlines() if l.endswith(" required")}
+    return {p.split(":")[0] for p in packages}
+
+
+def test_the_runtime_image_has_every_library_the_binaries_link():
+    bin_dir = ROOT / ".build" / "debug"
+    have = runtime_packages()
+    missing = {}
+    owners = {}
+    for service in SERVICES:
+        binary = bin_dir / service
+        assert binary.exists(), f"build first: {binary}"
+        for line in subprocess.run(["ldd", str(binary)], capture_output=True, text=True, check=True).stdout.splitlines():
+            m = re.match(r"\s*(\S+) => (/\S+)", line)
+            if not m or "swift" in m.group(2):  # the Swift runtime is linked statically in the image
+                continue
+            if m.group(2) not in owners:
+                owner = subprocess.run(["dpkg", "-S", os.path.realpath(m.group(2))], capture_output=True, text=True)
+                if owner.returncode != 0:
+                    owner = subprocess.run(["dpkg", "-S", m.group(2)], capture_output=True, text=True)
+                owners[m.group(2)] = owner.stdout.split(":")[0].strip()
+            package = owners[m.group(2)]
+            if package and package not in have:
+                missing.setdefault(service, set()).add(f"{m.group(1)} ({package})")
+    assert not missing, f"the Dockerfile's runtime stage lacks: {missing}"

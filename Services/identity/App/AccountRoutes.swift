@@ -55,7 +55,7 @@ enum AccountRoutes {
         }
 
         router.get("/sessions/current") { request, _ in
-            try jsonResponse(try await current(request, sessions))
+            try jsonResponse(try await current(request, sessions, whileMustChange: true))
         }
         router.put("/sessions/current/year") { request, context in
             struct Body: Decodable { var yearBE: Int }
@@ -72,7 +72,7 @@ enum AccountRoutes {
 
         let passwords = PasswordStore(db: users.db)
         router.put("/sessions/current/password") { request, context in
-            let me = try await current(request, sessions)
+            let me = try await current(request, sessions, whileMustChange: true)
             struct Body: Decodable { var current: String; var new: String }
             let body = try await decode(Body.self, request, context, limit: maxBody)
             try await passwords.change(user: me.user.id, current: body.current, new: body.new,
@@ -169,10 +169,17 @@ enum AccountRoutes {
 
     static let forbidden = Problem(status: .forbidden, title: "ไม่มีสิทธิ์", detail: "บัญชีของท่านไม่มีสิทธิ์ทำรายการนี้")
 
-    static func current(_ request: Request, _ sessions: SessionStore) async throws -> SessionStore.Current {
+    /// The session's user. A session that must change its password gets nothing but the
+    /// password change (and itself, and sign-out): identity refuses the rest itself, whatever
+    /// the gateway does.
+    static func current(_ request: Request, _ sessions: SessionStore, whileMustChange: Bool = false) async throws -> SessionStore.Current {
         guard let token = request.headers[sessionHeader], !token.isEmpty, token.count < 200,
               let current = try await sessions.resolve(token: token) else {
             throw Problem(status: .unauthorized, title: "กรุณาเข้าสู่ระบบ", detail: "ยังไม่ได้เข้าสู่ระบบ หรือหมดเวลาใช้งาน")
+        }
+        if current.user.mustChangePassword, !whileMustChange {
+            throw Problem(status: .forbidden, title: "ต้องเปลี่ยนรหัสผ่าน", detail: "กรุณาเปลี่ยนรหัสผ่านชั่วคราวก่อนใช้งานส่วนอื่น",
+                          type: "urn:kpi:password-change-required")
         }
         return current
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import KPIPasswords
 import KPIPostgres
 import KPIRuntime
@@ -28,8 +29,15 @@ public struct AccountSeed: Sendable {
         var made: [String] = []
         let adminPassword = env.string("KPI_ADMIN_PASSWORD", default: "")
         let hasAdmin = try await db.query("SELECT 1 FROM users WHERE 'administer' = ANY(rights) AND status = 'active' LIMIT 1").first != nil
-        if !hasAdmin, !adminPassword.isEmpty {
-            let name = env.string("KPI_ADMIN_USERNAME", default: "admin")
+        let name = env.string("KPI_ADMIN_USERNAME", default: "admin")
+        let nameTaken = try await db.query("SELECT 1 FROM users WHERE lower(username) = \(name.lowercased())").first != nil
+        if !hasAdmin, nameTaken {
+            // The first administrator was disabled or lost the right: identity starts anyway, and
+            // an operator restores an administrator (never silently, never by a second account).
+            Logger(label: "kpi.identity").warning("no active administrator; the account \(name) exists but is not an active administrator",
+                                                  metadata: ["security.event": "admin.missing"])
+        }
+        if !hasAdmin, !nameTaken, !adminPassword.isEmpty {
             try await create(Account(username: name, password: adminPassword, firstNameTh: "ผู้ดูแลระบบ", lastNameTh: "KPI-Online",
                                      position: "ผู้ดูแลระบบ", unitCode: 74, workgroupId: nil, rights: UserKind.administrator.defaultRights))
             made.append(name)

@@ -29,7 +29,7 @@ public struct PasswordStore: Sendable {
         guard new != current else { throw FieldProblems(fields: ["new": "รหัสผ่านใหม่ต้องไม่ซ้ำรหัสผ่านเดิม"]).problem }
         let newHash = try await hasher.hash(new)
         try await db.transaction { tx in
-            try await tx.execute("UPDATE users SET password_hash = \(newHash), must_change_password = false, updated_at = now() WHERE id = \(user)")
+            try await tx.execute("UPDATE users SET password_hash = \(newHash), must_change_password = false, temporary_password_expires_at = NULL, updated_at = now() WHERE id = \(user)")
             try await tx.execute("DELETE FROM sessions WHERE user_id = \(user) AND token_hash <> sha256(convert_to(\(token), 'UTF8'))")
             try await tx.execute("INSERT INTO user_audit (user_id, actor_id, field, new_value) VALUES (\(user), \(user), 'password', 'changed by the user')")
         }
@@ -42,7 +42,8 @@ public struct PasswordStore: Sendable {
         let hash = try await hasher.hash(temporary)
         try await db.transaction { tx in
             let updated = try await tx.execute("""
-                UPDATE users SET password_hash = \(hash), must_change_password = true, updated_at = now() WHERE id = \(user)
+                UPDATE users SET password_hash = \(hash), must_change_password = true,
+                    temporary_password_expires_at = now() + interval '72 hours', updated_at = now() WHERE id = \(user)
                 """)
             guard updated == 1 else { throw Problem(status: .notFound, detail: "ไม่พบบัญชีผู้ใช้") }
             try await tx.execute("DELETE FROM sessions WHERE user_id = \(user)")

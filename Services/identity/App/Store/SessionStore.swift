@@ -13,6 +13,8 @@ public struct SessionStore: Sendable {
     public struct Policy: Sendable {
         /// A session unused this long is over.
         public var idleTimeout: Duration = .seconds(30 * 60)
+        /// A session is over this long after sign-in, however busy (ASVS 3.3.2).
+        public var absoluteLifetime: Duration = .seconds(12 * 3600)
         public init() {}
     }
 
@@ -39,9 +41,12 @@ public struct SessionStore: Sendable {
         let name = username.lowercased()
         // Counted before the password is checked, so parallel guesses are counted one by one.
         if case .wait(let seconds) = try await throttle.attempt(account: name) { return .throttled(seconds: seconds) }
-        let row = try await db.query("SELECT id, password_hash, status FROM users WHERE lower(username) = \(name)").first
-        let (id, hash, status) = try row?.decode((UUID, String, String).self) ?? (UUID(), PasswordHasher.decoy, "none")
-        let ok = try await hasher.verify(password, encoded: hash) && row != nil
+        let row = try await db.query("""
+            SELECT id, password_hash, status, temporary_password_expires_at < now() FROM users WHERE lower(username) = \(name)
+            """).first
+        let (id, hash, status, temporaryExpired) = try row?.decode((UUID, String, String, Bool?).self) ?? (UUID(), PasswordHasher.decoy, "none", nil)
+        // An expired temporary password is as good as a wrong one (same answer).
+        let ok = try await hasher.verify(password, encoded: hash) && row != nil && temporaryExpired != true
         guard ok, status == "active" else {
             return ok && status == "pending" ? .pending : .refused
         }
@@ -53,6 +58,7 @@ public struct SessionStore: Sendable {
                 """)
         }
         try await throttle.clear(account: name)
+        try await deleteExpired()
         guard let user = try await UserStore(db: db).find(id) else { return .refused }
         return .signedIn(token: token, csrf: csrf, user: user)
     }
@@ -66,15 +72,26 @@ public struct SessionStore: Sendable {
     /// The session's user, if the session exists, is not idle too long and the account is
     /// active. Rights are read fresh: a change takes effect on the next request.
     public func resolve(token: String) async throws -> Current? {
-        let idle = Int(policy.idleTimeout.components.seconds)
+        let idle = Int(policy.idleTimeout.components.seconds), lifetime = Int(policy.absoluteLifetime.components.seconds)
         guard let row = try await db.query("""
             UPDATE sessions SET last_seen_at = now()
             WHERE token_hash = sha256(convert_to(\(token), 'UTF8')) AND last_seen_at > now() - make_interval(secs => \(idle))
+              AND created_at > now() - make_interval(secs => \(lifetime))
             RETURNING user_id, csrf_token, year_be
             """).first else { return nil }
         let (userId, csrf, year) = try row.decode((UUID, String, Int?).self)
         guard let user = try await UserStore(db: db).find(userId), user.status == "active" else { return nil }
         return Current(user: user, csrf: csrf, yearBE: year)
+    }
+
+    /// Sessions past their idle timeout or lifetime, and throttle rows idle for a day, go.
+    func deleteExpired() async throws {
+        let idle = Int(policy.idleTimeout.components.seconds), lifetime = Int(policy.absoluteLifetime.components.seconds)
+        try await db.execute("""
+            DELETE FROM sessions WHERE last_seen_at < now() - make_interval(secs => \(idle))
+                OR created_at < now() - make_interval(secs => \(lifetime))
+            """)
+        try await throttle.deleteOld()
     }
 
     public func chooseYear(token: String, yearBE: Int) async throws {

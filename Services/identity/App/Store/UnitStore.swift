@@ -65,7 +65,7 @@ public struct UnitStore: Sendable {
             try await tx.query("SELECT pg_advisory_xact_lock(hashtext('kpi.identity.seed-units'))")
             let count = try await tx.query("SELECT count(*) FROM units").first?.decode(Int.self, at: 0) ?? 0
             guard count == 0 else { return 0 }
-            for unit in units { try await insert(unit, tx: tx) }
+            try await insertAll(units, tx: tx)
             return units.count
         }
     }
@@ -77,6 +77,21 @@ public struct UnitStore: Sendable {
             VALUES (\(unit.code), \(unit.nameTh), \(unit.kind.rawValue), \(unit.active), \(unit.version))
             """)
         try await tx.publish(unit.createdEvent)
+    }
+
+    /// Adds many units and their events with two statements (imports of thousands of schools).
+    public func insertAll(_ units: [OrgUnit], tx: Transaction) async throws {
+        if units.isEmpty { return }
+        struct Row: Encodable { var code: Int, name_th: String, kind: String, active: Bool, version: Int }
+        let json = String(decoding: try JSONEncoder().encode(units.map {
+            Row(code: $0.code, name_th: $0.nameTh, kind: $0.kind.rawValue, active: $0.active, version: $0.version)
+        }), as: UTF8.self)
+        try await tx.execute("""
+            INSERT INTO units (code, name_th, kind, active, version)
+            SELECT code, name_th, kind, active, version
+            FROM jsonb_to_recordset(\(json)::jsonb) AS r(code int, name_th text, kind text, active boolean, version int)
+            """)
+        try await tx.publishAll(units.map(\.createdEvent))
     }
 
     static func unit(_ row: PostgresRow) throws -> OrgUnit {
