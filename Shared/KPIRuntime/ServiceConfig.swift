@@ -13,6 +13,8 @@ public struct ServiceConfig: Sendable {
     /// 1000): the internal listener that serves `/metrics`, apart from the public port.
     public var metricsHost: String
     public var metricsPort: Int
+    /// `KPI_HTTP_IDLE_TIMEOUT_S` (15): a connection silent this long is closed, even mid-request.
+    public var httpIdleTimeoutSeconds: Int
     /// `KPI_DB_HOST`, `KPI_DB_PORT`, `KPI_DB_NAME`, `KPI_DB_USER` (default: the service name),
     /// `KPI_DB_PASSWORD`, `KPI_DB_POOL_SIZE` (default 8), `KPI_DB_LEASE_TIMEOUT_MS` (5000),
     /// `KPI_DB_STATEMENT_TIMEOUT_MS` (30000).
@@ -41,6 +43,7 @@ public struct ServiceConfig: Sendable {
         httpPort = try env.int("KPI_HTTP_PORT", default: Self.defaultPorts[name] ?? 8080)
         metricsHost = env.string("KPI_METRICS_HOST", default: "127.0.0.1")
         metricsPort = try env.int("KPI_METRICS_PORT", default: httpPort + 1000)
+        httpIdleTimeoutSeconds = try env.int("KPI_HTTP_IDLE_TIMEOUT_S", default: 15)
         postgres = PostgresConfig(
             host: env.string("KPI_DB_HOST", default: "127.0.0.1"),
             port: try env.int("KPI_DB_PORT", default: 5432),

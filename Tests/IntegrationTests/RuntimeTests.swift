@@ -53,12 +53,38 @@ extension IntegrationSuite {
         }
     }
 
-    @Test("readiness fails while the database is unreachable for that role")
+    @Test("/health/ready reports the database down while the service's role cannot connect, and ready again after")
     func readinessReportsDatabase() async throws {
-        // A service whose password is wrong cannot start: it never reports ready.
-        let broken = ServiceProcess("catalogue", port: 18092, environment: ["KPI_DB_PASSWORD": "wrong"])
-        await #expect(throws: TimeoutError.self) { try await broken.start(timeout: .seconds(3)) }
-        await broken.kill9()
+        let catalogue = ServiceProcess("catalogue", port: 18092)
+        try await withServices([catalogue]) {
+            #expect(try await httpGet("\(catalogue.baseURL)/health/ready").status == 200)
+            // The role may no longer log in, and its open connections are cut.
+            try await TestEnvironment.admin.execute("ALTER ROLE catalogue NOLOGIN")
+            try await TestEnvironment.admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'catalogue'")
+            do {
+                try await eventually("readiness reports the database down") {
+                    let ready = try await httpGet("\(catalogue.baseURL)/health/ready")
+                    return ready.status == 503 && ready.body.contains("\"database\":false")
+                }
+                #expect(try await httpGet("\(catalogue.baseURL)/health/live").status == 200, "alive, only not ready")
+            } catch {
+                Issue.record(error)
+            }
+            try await TestEnvironment.admin.execute("ALTER ROLE catalogue LOGIN")
+            try await eventually("ready again once the database is back") {
+                try await httpGet("\(catalogue.baseURL)/health/ready").status == 200
+            }
+        }
+    }
+
+    @Test("a request that announces a large body and then sends nothing is closed after the idle timeout")
+    func stalledBodyIsClosed() async throws {
+        let identity = ServiceProcess("identity", port: 18093, environment: ["KPI_HTTP_IDLE_TIMEOUT_S": "2"])
+        try await withServices([identity]) {
+            let closedAfter = try await stalledRequest(port: 18093, seconds: 20)
+            #expect(closedAfter != nil, "the connection was still open after 20 s")
+            #expect((closedAfter ?? .seconds(99)) < .seconds(10))
+        }
     }
 
     @Test("a correlation id travels from the request into events and the consumer's log lines")
@@ -116,4 +142,32 @@ extension IntegrationSuite {
         }
     }
 }
+}
+
+/// Opens a connection, sends the head of a request announcing 1 GB, then nothing; returns how
+/// long until the server closed the connection (nil if it did not within `seconds`).
+func stalledRequest(port: Int, seconds: Int) async throws -> Duration? {
+    try await Task.detached {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw TimeoutError(message: "could not connect") }
+        let head = "POST /registrations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{"
+        _ = head.withCString { send(fd, $0, strlen($0), 0) }
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let start = ContinuousClock.now
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n == 0 { return ContinuousClock.now - start }  // closed by the server
+            if n < 0 { return errno == EAGAIN || errno == EWOULDBLOCK ? nil : ContinuousClock.now - start }
+        }
+    }.value
 }
