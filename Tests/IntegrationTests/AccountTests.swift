@@ -162,6 +162,28 @@ extension IntegrationSuite {
         try await TestEnvironment.admin.execute("DELETE FROM identity.throttle WHERE key LIKE 'password-request|%'")
     }
 
+    @Test("sign-ins, refusals, throttling and administrator actions are security events, with no secret in them")
+    func securityEvents() async throws {
+        let id = ServiceProcess("identity", port: 18151, environment: ["KPI_DEMO": "true"])
+        try await withServices([id]) {
+            let secret = "wrong-\(Int.random(in: 100_000...999_999))"
+            let reply = try await httpSend("POST", "\(id.baseURL)/sessions", json: SignIn(username: "demo-school", password: secret, address: "x"))
+            #expect(reply.status == 401)
+            let admin = try await httpSend("POST", "\(id.baseURL)/sessions", json: SignIn(username: "admin", password: Self.admin, address: "x"))
+            let token = try #require(jsonObject(admin.body)["token"] as? String)
+            let unit = Int.random(in: 70_000...79_999)
+            struct NewUnit: Encodable { var code: Int; var nameTh: String; var kind: String }
+            let added = try await httpSend("POST", "\(id.baseURL)/units", json: NewUnit(code: unit, nameTh: "หน่วยทดสอบ", kind: "other"),
+                                           headers: [("X-KPI-Session", token)])
+            #expect(added.status == 201)
+            let log = id.logText()
+            for event in ["auth.sign_in.refused", "auth.sign_in.succeeded", "admin.action"] {
+                #expect(log.contains("\"security.event\":\"\(event)\""), "\(event) missing")
+            }
+            #expect(!log.contains(secret) && !log.contains(Self.admin) && !log.contains(token), "a secret reached the log")
+        }
+    }
+
     @Test("identity starts while its first administrator is disabled, and says so")
     func disabledAdministrator() async throws {
         let disabled = try await TestEnvironment.admin.query("""

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import HTTPTypes
 import KPIRuntime
 
@@ -41,15 +42,21 @@ enum AccountRoutes {
         router.post("/sessions") { request, context in
             struct Body: Decodable { var username: String; var password: String }
             let body = try await decode(Body.self, request, context, limit: maxBody)
-            switch try await sessions.signIn(username: body.username, password: body.password, address: client(request)) {
+            let address = client(request)
+            switch try await sessions.signIn(username: body.username, password: body.password, address: address) {
             case .signedIn(let token, let csrf, let user):
+                SecurityLog.event("auth.sign_in.succeeded", context.logger, ["user.id": "\(user.id)", "client.address": "\(address)"])
                 struct Reply: Encodable { var token: String; var csrf: String; var user: UserView }
                 return try jsonResponse(Reply(token: token, csrf: csrf, user: user), status: .created)
             case .pending:
+                SecurityLog.event("auth.sign_in.pending", context.logger, ["client.address": "\(address)"])
                 throw Problem(status: .forbidden, title: "บัญชีรอการอนุมัติ", detail: "บัญชีของท่านรอผู้ดูแลระบบอนุมัติ", type: "urn:kpi:account-pending")
             case .refused:
+                // Not the username typed: it may be a password typed into the wrong field.
+                SecurityLog.event("auth.sign_in.refused", context.logger, ["client.address": "\(address)"])
                 throw Problem(status: .unauthorized, title: "เข้าสู่ระบบไม่สำเร็จ", detail: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", type: "urn:kpi:sign-in-refused")
             case .throttled(let seconds):
+                SecurityLog.event("auth.sign_in.throttled", context.logger, ["client.address": "\(address)", "retry.seconds": "\(seconds)"])
                 throw Problem.throttled(seconds, what: "พยายามเข้าสู่ระบบหลายครั้งติดกัน")
             }
         }
@@ -184,9 +191,18 @@ enum AccountRoutes {
         return current
     }
 
+    static let securityLogger = Logger(label: "kpi.identity.security")
+
+    /// The signed-in administrator; every change an administrator asks for is a security event
+    /// (what changed, old → new, is in `user_audit`), and so is a refusal.
     static func requireAdmin(_ request: Request, _ sessions: SessionStore) async throws -> UserView {
         let me = try await current(request, sessions)
-        guard me.user.has(.administer) else { throw forbidden }
+        let action: Logger.Metadata = ["user.id": "\(me.user.id)", "http.method": "\(request.method.rawValue)", "http.path": "\(request.uri.path)"]
+        guard me.user.has(.administer) else {
+            SecurityLog.event("authz.refused", securityLogger, action)
+            throw forbidden
+        }
+        if request.method != .get { SecurityLog.event("admin.action", securityLogger, action) }
         return me.user
     }
 
