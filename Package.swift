@@ -23,10 +23,11 @@ var targets: [Target] = [
         .product(name: "Logging", package: "swift-log"),
     ], path: "Shared/KPIKafka"),
     .target(name: "KPIEvents", dependencies: [], path: "Shared/KPIEvents"),
+    .target(name: "KPIContracts", dependencies: [], path: "Shared/KPIContracts"),
     .systemLibrary(name: "CArgon2", path: "Shared/CArgon2", providers: [.apt(["libargon2-dev"])]),
     .target(name: "KPIPasswords", dependencies: ["CArgon2", "KPIConcurrency"], path: "Shared/KPIPasswords"),
     .target(name: "KPIRuntime", dependencies: [
-        "KPIPostgres", "KPIKafka", "KPIEvents", "KPIConcurrency",
+        "KPIPostgres", "KPIKafka", "KPIEvents", "KPIConcurrency", "KPIContracts",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "Logging", package: "swift-log"),
@@ -38,13 +39,13 @@ var targets: [Target] = [
     .executableTarget(name: "kpi-broker", dependencies: ["KPIKafka", "KPIEvents", "CRdKafka"], path: "Shared/DevBroker"),
     .executableTarget(name: "kpi-bench", dependencies: ["KPIRuntime", "IdentityService"], path: "Shared/Bench"),
     .testTarget(name: "UnitTests", dependencies: [
-        "KPIRuntime", "KPIEvents", "KPIPostgres", "KPIKafka", "KPIConcurrency", "KPIPasswords",
+        "KPIRuntime", "KPIEvents", "KPIPostgres", "KPIKafka", "KPIConcurrency", "KPIPasswords", "KPIContracts",
         "IdentityService", "CatalogueService", "StatisticsService", "GatewayService",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
     ], path: "Tests/UnitTests"),
     .testTarget(name: "IntegrationTests", dependencies: [
-        "KPIRuntime", "KPIEvents", "KPIPostgres", "KPIKafka", "IdentityService",
+        "KPIRuntime", "KPIEvents", "KPIContracts", "KPIPostgres", "KPIKafka", "IdentityService",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
     ], path: "Tests/IntegrationTests"),
@@ -55,7 +56,7 @@ for service in services {
     let resources = ["Migrations", "Seed"].filter { FileManager.default.fileExists(atPath: folder + $0) }
     targets.append(.target(
         name: appTarget(service),
-        dependencies: ["KPIRuntime", "KPIEvents",
+        dependencies: ["KPIRuntime", "KPIEvents", "KPIContracts",
                        .product(name: "Hummingbird", package: "hummingbird"),
                        .product(name: "HTTPTypes", package: "swift-http-types")]
             + (service == "gateway" ? [.product(name: "AsyncHTTPClient", package: "async-http-client"),

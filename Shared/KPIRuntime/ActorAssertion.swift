@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KPIContracts
 
 /// Who a forwarded request is for: the gateway resolves the session with identity and signs
 /// this for the domain services, which verify it and check the rights themselves. A request
@@ -10,17 +11,17 @@ public struct Actor: Codable, Sendable, Equatable {
     public var userId: String
     public var username: String
     public var unitCode: Int
-    public var rights: [String]
+    public var rights: [Right]
     public var yearBE: Int?
     /// Unix time after which the assertion is refused (short: it is made per request).
     public var expires: Int
 
-    public init(userId: String, username: String, unitCode: Int, rights: [String], yearBE: Int?, expires: Int) {
+    public init(userId: String, username: String, unitCode: Int, rights: [Right], yearBE: Int?, expires: Int) {
         self.userId = userId; self.username = username; self.unitCode = unitCode; self.rights = rights
         self.yearBE = yearBE; self.expires = expires
     }
 
-    public func has(_ right: String) -> Bool { rights.contains(right) }
+    public func has(_ right: Right) -> Bool { rights.contains(right) }
 }
 
 /// A signed value that stops being valid at `expires` (Unix time).
@@ -113,9 +114,9 @@ struct ActorMiddleware: RouterMiddleware {
 
 extension ServiceRequestContext {
     /// The verified actor holding `right`; 401 without one, 403 without the right.
-    public func require(_ right: String) throws -> Actor {
+    public func require(_ right: Right) throws -> Actor {
         guard let actor else { throw Problem(status: .unauthorized, detail: "sign-in required") }
-        guard actor.has(right) else { throw Problem(status: .forbidden, detail: "the right \(right) is required") }
+        guard actor.has(right) else { throw Problem(status: .forbidden, detail: "the right \(right.rawValue) is required") }
         return actor
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import KPIConcurrency
+import KPIContracts
 import KPIPostgres
 import Hummingbird
 import Logging
@@ -32,14 +33,14 @@ public struct SessionInfo: Codable, Sendable {
         public var lastNameTh: String
         public var position: String
         public var unitCode: Int
-        public var rights: [String]
+        public var rights: [Right]
         public var mustChangePassword: Bool
     }
     public var user: User
     public var csrf: String
     public var yearBE: Int?
 
-    public func has(_ right: String) -> Bool { user.rights.contains(right) }
+    public func has(_ right: Right) -> Bool { user.rights.contains(right) }
 
     /// What the gateway asserts to the domain services for this user.
     public func actor(now: Date = Date()) -> Actor {

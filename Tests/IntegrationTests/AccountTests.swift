@@ -1,3 +1,4 @@
+import KPIContracts
 import Foundation
 import IdentityService
 import Testing

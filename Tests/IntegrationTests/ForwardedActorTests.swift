@@ -1,3 +1,4 @@
+import KPIContracts
 import Foundation
 import KPIRuntime
 import Testing
@@ -9,7 +10,7 @@ extension IntegrationSuite {
     static let key = String(repeating: "f", count: 24) + UUID().uuidString
     let catalogue = ServiceProcess("catalogue", port: 18121, environment: ["KPI_FORWARD_KEY": key])
 
-    func actor(_ rights: [String], expiresIn seconds: Int = 60) -> Actor {
+    func actor(_ rights: [Right], expiresIn seconds: Int = 60) -> Actor {
         Actor(userId: UUID().uuidString, username: "tester", unitCode: 74, rights: rights, yearBE: 2567,
               expires: Int(Date().timeIntervalSince1970) + seconds)
     }
@@ -22,13 +23,13 @@ extension IntegrationSuite {
         try await withServices([catalogue]) {
             let url = "\(catalogue.baseURL)/years"
             #expect(try await httpSend("POST", url, json: ["yearBE": year]).status == 401)
-            let forged = try stranger.sign(actor(["define_indicators"]))
+            let forged = try stranger.sign(actor([.defineIndicators]))
             #expect(try await httpSend("POST", url, json: ["yearBE": year], headers: [("X-KPI-Actor", forged)]).status == 401)
-            let expired = try signer.sign(actor(["define_indicators"], expiresIn: -5))
+            let expired = try signer.sign(actor([.defineIndicators], expiresIn: -5))
             #expect(try await httpSend("POST", url, json: ["yearBE": year], headers: [("X-KPI-Actor", expired)]).status == 401)
-            let reporter = try signer.sign(actor(["view", "report"]))
+            let reporter = try signer.sign(actor([.view, .report]))
             #expect(try await httpSend("POST", url, json: ["yearBE": year], headers: [("X-KPI-Actor", reporter)]).status == 403)
-            let staff = try signer.sign(actor(["view", "define_indicators"]))
+            let staff = try signer.sign(actor([.view, .defineIndicators]))
             let created = try await httpSend("POST", url, json: ["yearBE": year], headers: [("X-KPI-Actor", staff)])
             #expect(created.status == 201 && created.body.contains("\"startsOn\":\"\(year - 544)-10-01\""))
             #expect(try await httpSend("POST", url, json: ["yearBE": year], headers: [("X-KPI-Actor", staff)]).status == 409)

@@ -10,7 +10,7 @@ import Testing
     func app() -> some ApplicationProtocol {
         let (router, allowed) = ServiceRouter.make(tls: false)
         var env: [String: String] = [:]
-        for name in Upstreams.names { env[Upstreams.variables[name]!] = "http://127.0.0.1:9" }
+        for upstream in Upstream.allCases { env[upstream.variable] = "http://127.0.0.1:9" }
         Routes.register(on: router, upstreams: Upstreams(environment: EnvironmentVariables(env)), secureCookies: false)
         allowed.load(from: router)
         return Application(router: router)

@@ -112,3 +112,18 @@ import Testing
         }
     }
 }
+
+@Suite struct ProblemContractTests {
+    @Test func aValidationProblemCarriesItsFieldsAsAnObject() async throws {
+        let fields = ["nationalId": "เลขประจำตัวประชาชนไม่ถูกต้อง", "email": "อีเมลไม่ถูกต้อง"]
+        try await LimitTests().app(throwing: Problem.invalid(fields)).test(.router) { client in
+            try await client.execute(uri: "/x", method: .get) { response in
+                #expect(response.status == .unprocessableContent)
+                let bytes = Array(response.body.readableBytesView)
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+                #expect(json["fields"] as? [String: String] == fields)
+                #expect(Problem.fields(in: bytes) == fields, "what the gateway reads back is what was sent")
+            }
+        }
+    }
+}

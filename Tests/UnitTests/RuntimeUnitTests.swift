@@ -1,3 +1,4 @@
+import KPIContracts
 import Foundation
 import KPIKafka
 import KPIRuntime
@@ -46,7 +47,7 @@ import Testing
 
 @Suite struct ActorSignerTests {
     let signer = ActorSigner(secret: String(repeating: "k", count: 40))!
-    let actor = Actor(userId: "u1", username: "somsri", unitCode: 3, rights: ["view", "report"], yearBE: 2567,
+    let actor = Actor(userId: "u1", username: "somsri", unitCode: 3, rights: [.view, .report], yearBE: 2567,
                       expires: Int(Date().timeIntervalSince1970) + 60)
 
     @Test func aSignedActorVerifies() throws {
@@ -56,7 +57,7 @@ import Testing
     @Test func tamperedExpiredOrForeignAssertionsAreRefused() throws {
         let token = try signer.sign(actor)
         var widened = actor
-        widened.rights.append("administer")
+        widened.rights.append(.administer)
         let forgedPayload = try signer.sign(widened).split(separator: ".")[0] + "." + token.split(separator: ".")[1]
         #expect(signer.verify(String(forgedPayload)) == nil)
         #expect(signer.verify(token, now: Date().addingTimeInterval(120)) == nil)

@@ -18,7 +18,7 @@ enum AccountRoutes {
             try checkCSRF(form["csrf"], request: request, context: context)
             let username = String((form["username"] ?? "").prefix(40))
             struct Body: Encodable { var username: String; var password: String }
-            let reply = try await upstreams.send("identity", .post, "/sessions",
+            let reply = try await upstreams.send(.identity, .post, "/sessions",
                                                  json: Body(username: username, password: String((form["password"] ?? "").prefix(128))),
                                                  client: upstreams.client(of: request, context))
             let csrf = form["csrf"] ?? ""
@@ -50,14 +50,14 @@ enum AccountRoutes {
         router.post("/signout") { request, context in
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
-            if let token = request.sessionToken { _ = try? await upstreams.send("identity", .delete, "/sessions/current", session: token) }
+            if let token = request.sessionToken { _ = try? await upstreams.send(.identity, .delete, "/sessions/current", session: token) }
             var response = Response.redirect(to: "/signin", type: .normal)
             response.setCookie(try SessionCookie.clear(secure: secureCookies))
             return response
         }
 
         router.get("/register") { request, context in
-            let units = try await upstreams.getJSON([UnitView].self, "identity", "/units")
+            let units = try await upstreams.getJSON([UnitView].self, .identity, "/units")
             return try withAnonymousCSRF(request, secure: secureCookies) {
                 AccountPages.register(units: units, values: [:], errors: [:], csrf: $0)
             }
@@ -68,7 +68,7 @@ enum AccountRoutes {
             var values: [String: String] = [:]
             for key in AccountPages.fields.map(\.key) + ["staffKind", "unitCode"] { values[key] = try parts[key]?.text ?? "" }
             let body = RegistrationBody(values, password: try parts["password"]?.text ?? "", form: parts["form"]?.bytes)
-            let reply = try await upstreams.send("identity", .post, "/registrations", json: body, client: upstreams.client(of: request, context))
+            let reply = try await upstreams.send(.identity, .post, "/registrations", json: body, client: upstreams.client(of: request, context))
             if reply.status == .tooManyRequests {
                 throw PageError(status: .tooManyRequests, messageTh: "มีการลงทะเบียนจากเครือข่ายนี้จำนวนมาก กรุณาลองใหม่ภายหลัง")
             }
@@ -76,14 +76,14 @@ enum AccountRoutes {
             guard reply.status == .unprocessableContent else {
                 throw PageError(status: .badRequest, messageTh: "ลงทะเบียนไม่สำเร็จ กรุณาลองอีกครั้ง")
             }
-            let units = try await upstreams.getJSON([UnitView].self, "identity", "/units")
+            let units = try await upstreams.getJSON([UnitView].self, .identity, "/units")
             return AccountPages.register(units: units, values: values, errors: fieldErrors(reply), csrf: try parts["csrf"]?.text ?? "",
                                          status: .unprocessableContent)
         }
 
         router.get("/year") { _, context in
             let s = try requireSession(context)
-            return AccountPages.year(s, years: try await upstreams.getJSON([YearView].self, "catalogue", "/years"))
+            return AccountPages.year(s, years: try await upstreams.getJSON([YearView].self, .catalogue, "/years"))
         }
         // Adding the next fiscal year: catalogue checks the right on the actor signed here.
         router.post("/year/add") { request, context in
@@ -91,7 +91,7 @@ enum AccountRoutes {
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
             guard let signer else { throw PageError(status: .serviceUnavailable, messageTh: "ระบบยังไม่ได้ตั้งค่ากุญแจส่งต่อสิทธิ์ (KPI_FORWARD_KEY)") }
-            let reply = try await upstreams.send("catalogue", .post, "/years", json: ["yearBE": Int(form["year"] ?? "") ?? 0],
+            let reply = try await upstreams.send(.catalogue, .post, "/years", json: ["yearBE": Int(form["year"] ?? "") ?? 0],
                                                  actor: try signer.sign(s.actor()))
             guard reply.status == .created else {
                 throw PageError(status: reply.status == .forbidden ? .forbidden : .badRequest,
@@ -104,10 +104,10 @@ enum AccountRoutes {
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
             guard let year = Int(form["year"] ?? ""),
-                  try await upstreams.getJSON([YearView].self, "catalogue", "/years").contains(where: { $0.yearBE == year }) else {
+                  try await upstreams.getJSON([YearView].self, .catalogue, "/years").contains(where: { $0.yearBE == year }) else {
                 throw PageError(status: .badRequest, messageTh: "ไม่มีปีที่เลือก")
             }
-            let reply = try await upstreams.send("identity", .put, "/sessions/current/year", json: ["yearBE": year], session: request.sessionToken)
+            let reply = try await upstreams.send(.identity, .put, "/sessions/current/year", json: ["yearBE": year], session: request.sessionToken)
             guard reply.status == .noContent else { throw PageError(status: .badRequest, messageTh: "เลือกปีไม่สำเร็จ") }
             return Response.redirect(to: "/", type: .normal)
         }
@@ -129,14 +129,7 @@ enum AccountRoutes {
 
     /// The `fields` of identity's 422 problem ("field: message; …").
     static func fieldErrors(_ reply: Upstreams.Reply) -> [String: String] {
-        struct P: Decodable { var detail: String? }
-        let detail = (try? JSONDecoder().decode(P.self, from: Data(buffer: reply.body)))?.detail ?? ""
-        var out: [String: String] = [:]
-        for item in detail.components(separatedBy: "; ") {
-            let kv = item.components(separatedBy: ": ")
-            if kv.count >= 2 { out[kv[0]] = kv.dropFirst().joined(separator: ": ") }
-        }
-        return out
+        Problem.fields(in: Array(buffer: reply.body))
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KPIContracts
 import KPIRuntime
 
 /// User administration pages. The gateway checks the right for the menu and the page; identity
@@ -17,7 +18,7 @@ enum AdminRoutes {
             var query = URLComponents()
             query.queryItems = filter.filter { !$0.value.isEmpty }.map { URLQueryItem(name: $0.key, value: $0.value) }
             let users = try await identity([AccountView].self, upstreams, "/users?" + (query.percentEncodedQuery ?? ""), s, request)
-            let units = try await upstreams.getJSON([UnitView].self, "identity", "/units")
+            let units = try await upstreams.getJSON([UnitView].self, .identity, "/units")
             return AdminPages.list(users, units: units, filter: filter, session: s)
         }
         admin.get(":id") { request, context in
@@ -26,7 +27,7 @@ enum AdminRoutes {
         }
         admin.get(":id/form") { request, context in
             _ = try requireAdmin(context)
-            let reply = try await upstreams.send("identity", .get, "/users/\(try id(context))/form", session: request.sessionToken)
+            let reply = try await upstreams.send(.identity, .get, "/users/\(try id(context))/form", session: request.sessionToken)
             guard reply.status == .ok else { throw PageError(status: .notFound, messageTh: "ไม่พบไฟล์แบบคำขอ") }
             // Served with the type identity checked by content at upload (PDF, PNG, JPEG), as a
             // download, sandboxed should a browser render it anyway: an uploaded file never runs
@@ -50,7 +51,7 @@ enum AdminRoutes {
                 try checkCSRF(form["csrf"], request: request, context: context)
                 let userId = try id(context)
                 let (path, body) = target(userId, form)
-                let reply = try await upstreams.send("identity", method, path, json: body, session: request.sessionToken)
+                let reply = try await upstreams.send(.identity, method, path, json: body, session: request.sessionToken)
                 return try await detail(userId, upstreams, s, request, message: reply.status == .noContent ? done : problemText(reply))
             }
         }
@@ -60,7 +61,7 @@ enum AdminRoutes {
             try checkCSRF(form["csrf"], request: request, context: context)
             let userId = try id(context)
             struct Body: Encodable { var workgroupId: Int? }
-            let reply = try await upstreams.send("identity", .put, "/users/\(userId)/workgroup",
+            let reply = try await upstreams.send(.identity, .put, "/users/\(userId)/workgroup",
                                                  json: Body(workgroupId: Int(form["workgroupId"] ?? "")), session: request.sessionToken)
             return try await detail(userId, upstreams, s, request, message: reply.status == .noContent ? "บันทึกกลุ่มงานแล้ว" : problemText(reply))
         }
@@ -76,14 +77,14 @@ enum AdminRoutes {
             }
             try checkCSRF(csrf, request: request, context: context)
             let userId = try id(context)
-            let reply = try await upstreams.send("identity", .put, "/users/\(userId)/rights", json: ["rights": rights], session: request.sessionToken)
+            let reply = try await upstreams.send(.identity, .put, "/users/\(userId)/rights", json: ["rights": rights], session: request.sessionToken)
             return try await detail(userId, upstreams, s, request, message: reply.status == .noContent ? "บันทึกสิทธิ์แล้ว" : problemText(reply))
         }
     }
 
     static func requireAdmin(_ context: ServiceRequestContext) throws -> SessionInfo {
         guard let s = context.session else { throw SignInRequired() }
-        guard s.has("administer") else { throw PageError(status: .forbidden, messageTh: "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้") }
+        guard s.has(.administer) else { throw PageError(status: .forbidden, messageTh: "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้") }
         return s
     }
 
@@ -95,7 +96,7 @@ enum AdminRoutes {
     }
 
     static func identity<T: Decodable>(_ type: T.Type, _ upstreams: Upstreams, _ path: String, _ s: SessionInfo, _ request: Request) async throws -> T {
-        let reply = try await upstreams.send("identity", .get, path, session: request.sessionToken)
+        let reply = try await upstreams.send(.identity, .get, path, session: request.sessionToken)
         guard reply.status == .ok else { throw PageError(status: reply.status, messageTh: problemText(reply)) }
         return try JSONDecoder().decode(T.self, from: Data(buffer: reply.body))
     }
@@ -103,8 +104,8 @@ enum AdminRoutes {
     static func detail(_ id: String, _ upstreams: Upstreams, _ s: SessionInfo, _ request: Request, message: String?) async throws -> Response {
         let user = try await identity(AccountView.self, upstreams, "/users/\(id)", s, request)
         let audit = try await identity([AuditView].self, upstreams, "/users/\(id)/audit", s, request)
-        let units = try await upstreams.getJSON([UnitView].self, "identity", "/units")
-        let groups = try await upstreams.getJSON([WorkgroupView].self, "identity", "/workgroups")
+        let units = try await upstreams.getJSON([UnitView].self, .identity, "/units")
+        let groups = try await upstreams.getJSON([WorkgroupView].self, .identity, "/workgroups")
         return AdminPages.detail(user, audit: audit, unitName: units.first { $0.code == user.unitCode }?.nameTh ?? "", workgroups: groups,
                                  session: s, message: message)
     }

@@ -18,7 +18,7 @@ public enum GatewayService {
         readiness: { runtime in
             let upstreams = Upstreams(environment: runtime.config.environment)
             var checks: [String: HealthRoutes.Check] = [:]
-            for name in Upstreams.names { checks[name] = { await upstreams.isLive(name) } }
+            for upstream in Upstream.allCases { checks[upstream.rawValue] = { await upstreams.isLive(upstream) } }
             return checks
         })
 }

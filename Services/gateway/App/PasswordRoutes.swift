@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KPIContracts
 import KPIRuntime
 
 /// Own password change, password requests, and the administrator's reset.
@@ -12,7 +13,7 @@ enum PasswordRoutes {
             let s = try AccountRoutes.requireSession(context)
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
-            let reply = try await upstreams.send("identity", .put, "/sessions/current/password",
+            let reply = try await upstreams.send(.identity, .put, "/sessions/current/password",
                                                  json: ["current": form["current"] ?? "", "new": form["new"] ?? ""], session: request.sessionToken)
             if reply.status == .noContent {
                 var changed = s
@@ -28,7 +29,7 @@ enum PasswordRoutes {
         router.post("/forgot") { request, context in
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
-            let reply = try await upstreams.send("identity", .post, "/password-requests",
+            let reply = try await upstreams.send(.identity, .post, "/password-requests",
                                                  json: ["username": form["username"] ?? "", "reason": form["reason"] ?? "", "note": form["note"] ?? ""],
                                                  client: upstreams.client(of: request, context))
             let csrf = form["csrf"] ?? ""
@@ -38,7 +39,7 @@ enum PasswordRoutes {
 
         router.get("/admin/password-requests") { request, context in
             let s = try requireAnswerer(context)
-            let reply = try await upstreams.send("identity", .get, "/password-requests", session: request.sessionToken)
+            let reply = try await upstreams.send(.identity, .get, "/password-requests", session: request.sessionToken)
             guard reply.status == .ok else { throw PageError(status: reply.status, messageTh: AdminRoutes.problemText(reply)) }
             return PasswordPages.requests(try JSONDecoder().decode([PasswordPages.RequestView].self, from: Data(buffer: reply.body)), session: s)
         }
@@ -47,7 +48,7 @@ enum PasswordRoutes {
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
             guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw PageError(status: .notFound, messageTh: "ไม่พบคำขอ") }
-            _ = try await upstreams.send("identity", .post, "/password-requests/\(id.uuidString.lowercased())/handled", session: request.sessionToken)
+            _ = try await upstreams.send(.identity, .post, "/password-requests/\(id.uuidString.lowercased())/handled", session: request.sessionToken)
             return Response.redirect(to: "/admin/password-requests", type: .normal)
         }
         router.post("/admin/users/:id/password-reset") { request, context in
@@ -55,7 +56,7 @@ enum PasswordRoutes {
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
             let userId = try AdminRoutes.id(context)
-            let reply = try await upstreams.send("identity", .post, "/users/\(userId)/password-reset", session: request.sessionToken)
+            let reply = try await upstreams.send(.identity, .post, "/users/\(userId)/password-reset", session: request.sessionToken)
             struct Temp: Decodable { var temporaryPassword: String }
             guard reply.status == .ok, let temp = try? JSONDecoder().decode(Temp.self, from: Data(buffer: reply.body)) else {
                 return try await AdminRoutes.detail(userId, upstreams, s, request, message: AdminRoutes.problemText(reply))
@@ -67,7 +68,7 @@ enum PasswordRoutes {
 
     static func requireAnswerer(_ context: ServiceRequestContext) throws -> SessionInfo {
         guard let s = context.session else { throw SignInRequired() }
-        guard s.has("administer") || s.has("answer_requests") else {
+        guard s.has(.administer) || s.has(.answerRequests) else {
             throw PageError(status: .forbidden, messageTh: "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้")
         }
         return s

@@ -12,7 +12,7 @@ enum Routes {
         router.add(middleware: MustChangePasswordMiddleware())
         router.get("/static/kpi.css") { _, _ in stylesheet() }
         router.get("/units") { _, context in
-            UnitPages.list(try await upstreams.getJSON([UnitView].self, "identity", "/units"), session: context.session)
+            UnitPages.list(try await upstreams.getJSON([UnitView].self, .identity, "/units"), session: context.session)
         }
         AccountRoutes.register(on: router, upstreams: upstreams, secureCookies: secureCookies, signer: signer)
         AdminRoutes.register(on: router, upstreams: upstreams)
@@ -21,14 +21,14 @@ enum Routes {
         LanguageRoutes.register(on: router, secureCookies: secureCookies)
 
         let api = router.group("/api/v1")
-        api.get("/units") { _, _ in try await upstreams.forward("identity", "/units") }
+        api.get("/units") { _, _ in try await upstreams.forward(.identity, "/units") }
         api.get("/units/:code") { _, context in
             guard let code = context.parameters.get("code", as: Int.self) else {
                 throw Problem(status: .badRequest, detail: "unit code must be a number")
             }
-            return try await upstreams.forward("identity", "/units/\(code)")
+            return try await upstreams.forward(.identity, "/units/\(code)")
         }
-        api.get("/years") { _, _ in try await upstreams.forward("catalogue", "/years") }
-        api.get("/statistics/units") { _, _ in try await upstreams.forward("statistics", "/public/units") }
+        api.get("/years") { _, _ in try await upstreams.forward(.catalogue, "/years") }
+        api.get("/statistics/units") { _, _ in try await upstreams.forward(.statistics, "/public/units") }
     }
 }

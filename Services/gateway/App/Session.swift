@@ -29,7 +29,7 @@ struct SessionMiddleware: RouterMiddleware {
         if let token = request.cookies[SessionCookie.name]?.value, !token.isEmpty, !request.uri.path.hasPrefix("/static/") {
             let reply: Upstreams.Reply
             do {
-                reply = try await upstreams.send("identity", .get, "/sessions/current", session: token)
+                reply = try await upstreams.send(.identity, .get, "/sessions/current", session: token)
             } catch where !request.uri.path.hasPrefix("/api/") {
                 // identity is down: a friendly page, not a problem document.
                 return AccountPages.error(PageError(status: .badGateway, messageTh: "ระบบบางส่วนไม่ตอบสนองในขณะนี้ กรุณาลองใหม่ภายหลัง"), session: nil)

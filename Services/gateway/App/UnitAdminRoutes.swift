@@ -9,7 +9,7 @@ enum UnitAdminRoutes {
         let units = router.group("/admin/units")
         units.get("") { _, context in
             let s = try AdminRoutes.requireAdmin(context)
-            return UnitAdminPages.list(try await upstreams.getJSON([UnitView].self, "identity", "/units"), session: s)
+            return UnitAdminPages.list(try await upstreams.getJSON([UnitView].self, .identity, "/units"), session: s)
         }
         units.post("") { request, context in
             let s = try AdminRoutes.requireAdmin(context)
@@ -19,7 +19,7 @@ enum UnitAdminRoutes {
             guard let code = Int(form["code"] ?? "") else {
                 return try await page(upstreams, s, "รหัสหน่วยงานต้องเป็นตัวเลข", isError: true)
             }
-            let reply = try await upstreams.send("identity", .post, "/units",
+            let reply = try await upstreams.send(.identity, .post, "/units",
                                                  json: Body(code: code, nameTh: form["nameTh"] ?? "", kind: form["kind"] ?? ""),
                                                  session: request.sessionToken)
             return try await page(upstreams, s, reply.status == .created ? "เพิ่มหน่วยงานแล้ว" : AdminRoutes.problemText(reply),
@@ -53,12 +53,12 @@ enum UnitAdminRoutes {
         guard let code = context.parameters.get("code", as: Int.self) else {
             throw PageError(status: .notFound, messageTh: "ไม่พบหน่วยงาน")
         }
-        let reply = try await upstreams.send("identity", .patch, "/units/\(code)", json: body, session: request.sessionToken)
+        let reply = try await upstreams.send(.identity, .patch, "/units/\(code)", json: body, session: request.sessionToken)
         return try await page(upstreams, s, reply.status == .ok ? "บันทึกหน่วยงาน \(code) แล้ว" : AdminRoutes.problemText(reply),
                               isError: reply.status != .ok)
     }
 
     static func page(_ upstreams: Upstreams, _ s: SessionInfo, _ message: String, isError: Bool) async throws -> Response {
-        UnitAdminPages.list(try await upstreams.getJSON([UnitView].self, "identity", "/units"), session: s, message: message, isError: isError)
+        UnitAdminPages.list(try await upstreams.getJSON([UnitView].self, .identity, "/units"), session: s, message: message, isError: isError)
     }
 }

@@ -4,14 +4,26 @@ import Hummingbird
 import KPIRuntime
 import NIOCore
 
+/// A service the gateway forwards to.
+public enum Upstream: String, CaseIterable, Sendable {
+    case identity, catalogue, intake, review, statistics
+
+    /// The variable that names its base URL.
+    public var variable: String {
+        switch self {
+        case .identity: "KPI_IDENTITY_URL"
+        case .catalogue: "KPI_CATALOGUE_URL"
+        case .intake: "KPI_INTAKE_URL"
+        case .review: "KPI_REVIEW_URL"
+        case .statistics: "KPI_STATISTICS_URL"
+        }
+    }
+}
+
 /// The services the gateway forwards to, from `KPI_<SERVICE>_URL` (default: the service's
 /// default port on 127.0.0.1).
 public struct Upstreams: Sendable {
-    public static let names = ["identity", "catalogue", "intake", "review", "statistics"]
-    /// The variable that names each service's base URL.
-    public static let variables = ["identity": "KPI_IDENTITY_URL", "catalogue": "KPI_CATALOGUE_URL", "intake": "KPI_INTAKE_URL",
-                                   "review": "KPI_REVIEW_URL", "statistics": "KPI_STATISTICS_URL"]
-    public let urls: [String: String]
+    public let urls: [Upstream: String]
     let client: HTTPClient
     /// Vouches to identity for the client's address (`X-KPI-Client`), with `KPI_FORWARD_KEY`.
     let signer: ActorSigner?
@@ -27,10 +39,10 @@ public struct Upstreams: Sendable {
     }()
 
     public init(environment: EnvironmentVariables, client: HTTPClient = Upstreams.client) {
-        var urls: [String: String] = [:]
-        for name in Self.names {
-            let port = ServiceConfig.defaultPorts[name] ?? 0
-            urls[name] = environment.string(Self.variables[name]!, default: "http://127.0.0.1:\(port)")
+        var urls: [Upstream: String] = [:]
+        for upstream in Upstream.allCases {
+            let port = ServiceConfig.defaultPorts[upstream.rawValue] ?? 0
+            urls[upstream] = environment.string(upstream.variable, default: "http://127.0.0.1:\(port)")
         }
         self.urls = urls
         self.client = client
@@ -56,13 +68,13 @@ public struct Upstreams: Sendable {
 
     /// GET `path` on `service`, carrying the correlation id. A service that does not answer
     /// becomes a 502 problem, never a hang or a crash.
-    public func get(_ service: String, _ path: String) async throws -> Reply {
+    public func get(_ service: Upstream, _ path: String) async throws -> Reply {
         try await send(service, .get, path)
     }
 
     /// Sends a request with an optional JSON body, carrying the session token (identity
     /// resolves and checks it) and the correlation id.
-    public func send(_ service: String, _ method: HTTPRequest.Method, _ path: String, json: (any Encodable)? = nil,
+    public func send(_ service: Upstream, _ method: HTTPRequest.Method, _ path: String, json: (any Encodable)? = nil,
                      session: String? = nil, actor: String? = nil, client: String? = nil) async throws -> Reply {
         guard let base = urls[service] else { throw Problem(status: .internalServerError) }
         var request = HTTPClientRequest(url: base + path)
@@ -87,7 +99,7 @@ public struct Upstreams: Sendable {
     }
 
     /// Decodes a JSON reply, or throws the upstream's problem as ours.
-    public func getJSON<T: Decodable>(_ type: T.Type, _ service: String, _ path: String) async throws -> T {
+    public func getJSON<T: Decodable>(_ type: T.Type, _ service: Upstream, _ path: String) async throws -> T {
         let reply = try await get(service, path)
         guard reply.status == .ok else {
             if reply.status == .serviceUnavailable { throw Problem.busy(retryAfter: Int(reply.retryAfter ?? "") ?? 2) }
@@ -97,7 +109,7 @@ public struct Upstreams: Sendable {
     }
 
     /// Passes an upstream reply through unchanged (JSON API routes).
-    public func forward(_ service: String, _ path: String) async throws -> Response {
+    public func forward(_ service: Upstream, _ path: String) async throws -> Response {
         let reply = try await get(service, path)
         var headers: HTTPFields = [.contentType: reply.contentType]
         if let retryAfter = reply.retryAfter { headers[.retryAfter] = retryAfter }
@@ -105,7 +117,7 @@ public struct Upstreams: Sendable {
     }
 
     /// True when the service answers its liveness check.
-    public func isLive(_ service: String) async -> Bool {
+    public func isLive(_ service: Upstream) async -> Bool {
         guard let reply = try? await get(service, "/health/live") else { return false }
         return reply.status == .ok
     }

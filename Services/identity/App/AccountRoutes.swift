@@ -1,4 +1,5 @@
 import Foundation
+import KPIContracts
 import Hummingbird
 import Logging
 import HTTPTypes

@@ -1,4 +1,5 @@
 import Hummingbird
+import KPIContracts
 import KPIRuntime
 
 /// Sign-in, registration, waiting, home and year choice.
@@ -117,7 +118,7 @@ enum AccountPages {
             """
         }.joined(separator: "\n")
         let next = (years.map(\.yearBE).max() ?? 2567) + 1
-        let add = s.has("define_indicators") ? """
+        let add = s.has(.defineIndicators) ? """
             <form method="post" action="/year/add" class="card"><input type="hidden" name="csrf" value="\(esc(s.csrf))">\
             <input type="hidden" name="year" value="\(next)"><button class="btn" type="submit" id="add-year">\(t("เพิ่มปีงบประมาณ")) \(next)</button></form>
             """ : ""

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KPIContracts
 import KPIRuntime
 
 /// An account as identity's administrator API returns it.
@@ -44,13 +45,7 @@ struct AuditView: Decodable, Sendable {
 enum AdminPages {
     static let statusLabel = ["pending": "รออนุมัติ", "active": "Enabled", "rejected": "ไม่อนุมัติ", "disabled": "Disabled"]
     /// The manual's flag columns, in its order, with the right each stands for.
-    static let rights: [(key: String, flag: String, label: String)] = [
-        ("view", "1.1 M", "ดูตัวชี้วัด"), ("view_summary", "1.2 S", "ดูสรุปรายงานผล"), ("report", "2 School", "รายงานของหน่วยงาน"),
-        ("define_indicators", "3.1 Create", "กำหนดตัวชี้วัด"), ("open_rounds", "3.2 Open", "เปิดรอบ/กำหนดหน่วยงาน"),
-        ("own_indicators", "4.1 Owner", "ผู้รับผิดชอบตัวชี้วัด"), ("review", "4.2 Proof", "ตรวจให้คะแนน"),
-        ("administer", "5 SA", "ผู้ดูแลระบบ"), ("answer_requests", "6 AReply", "ตอบคำขอรหัสผ่าน"),
-        ("manage_files", "7.1 File/7.2 Upload", "จัดการไฟล์"), ("see_all_units", "9 Friends", "ดูรายงานหน่วยงานอื่น"),
-    ]
+    static let rights: [(key: String, flag: String, label: String)] = Right.allCases.map { ($0.rawValue, $0.manualFlag, $0.labelTh) }
 
     static func list(_ users: [AccountView], units: [UnitView], filter: [String: String], session: SessionInfo) -> Response {
         let unitName = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.nameTh) })

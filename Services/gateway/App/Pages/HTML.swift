@@ -1,4 +1,5 @@
 import Hummingbird
+import KPIContracts
 import KPIRuntime
 
 /// Escapes text for HTML element content and attribute values.
@@ -24,10 +25,10 @@ func menu(_ session: SessionInfo?) -> String {
         return #"<a href="/units">\#(t("หน่วยงาน"))</a><a href="/signin">\#(t("เข้าสู่ระบบ"))</a><a href="/register">\#(t("ลงทะเบียน"))</a>"#
     }
     var items = [#"<a href="/year">\#(t("เลือกปี"))</a>"#, #"<a href="/units">\#(t("หน่วยงาน"))</a>"#, #"<a href="/password">\#(t("เปลี่ยนรหัสผ่าน"))</a>"#]
-    if s.has("administer") || s.has("answer_requests") {
+    if s.has(.administer) || s.has(.answerRequests) {
         items.append(#"<a href="/admin/password-requests" id="menu-password-requests">\#(t("คำขอรหัสผ่าน"))</a>"#)
     }
-    if s.has("administer") {
+    if s.has(.administer) {
         items.append(#"<a href="/admin/users" id="menu-admin-users">\#(t("จัดการผู้ใช้"))</a>"#)
         items.append(#"<a href="/admin/units" id="menu-admin-units">\#(t("จัดการหน่วยงาน"))</a>"#)
     }

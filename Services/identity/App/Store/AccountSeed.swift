@@ -1,4 +1,5 @@
 import Foundation
+import KPIContracts
 import Logging
 import KPIPasswords
 import KPIPostgres

@@ -1,4 +1,5 @@
 import Foundation
+import KPIContracts
 import KPIPasswords
 import KPIPostgres
 import KPIRuntime
@@ -222,8 +223,5 @@ public struct UserStore: Sendable {
 /// Field-by-field validation errors, as a 422 problem with a `fields` member (Thai messages).
 public struct FieldProblems: Error, Sendable {
     public var fields: [String: String]
-    public var problem: Problem {
-        Problem(status: .unprocessableContent, title: "ข้อมูลไม่ถูกต้อง",
-                detail: fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "))
-    }
+    public var problem: Problem { Problem.invalid(fields) }
 }
