@@ -20,27 +20,11 @@ struct Throttle: Sendable {
 
     /// Takes an attempt on account `name` if its delay has passed.
     func attempt(account name: String) async throws -> Decision {
-        let key = "acct:\(name.lowercased())"
-        let windowSeconds = Int(window.components.seconds)
         // The delay owed after `attempts` attempts, in seconds.
         let delay = "CASE WHEN attempts < \(freeAttempts) THEN 0 ELSE least(power(2, attempts - \(freeAttempts)), \(maxDelaySeconds)) END"
-        try await db.execute("INSERT INTO throttle (key) VALUES (\(key)) ON CONFLICT DO NOTHING")
-        let taken = try await db.query("""
-            UPDATE throttle SET
-                attempts = CASE WHEN window_started_at < now() - make_interval(secs => \(windowSeconds)) THEN 1 ELSE attempts + 1 END,
-                window_started_at = CASE WHEN window_started_at < now() - make_interval(secs => \(windowSeconds)) THEN now() ELSE window_started_at END,
-                last_attempt_at = clock_timestamp()
-            WHERE key = \(key)
-              AND (window_started_at < now() - make_interval(secs => \(windowSeconds))
-                   OR last_attempt_at + make_interval(secs => \(unescaped: delay)) <= clock_timestamp())
-            RETURNING attempts
-            """)
-        if !taken.isEmpty { return .go }
-        let wait = try await db.query("""
-            SELECT ceil(extract(epoch FROM last_attempt_at + make_interval(secs => \(unescaped: delay)) - clock_timestamp()))::int
-            FROM throttle WHERE key = \(key)
-            """).first?.decode(Int.self, at: 0) ?? 1
-        return .wait(seconds: max(1, wait))
+        return try await take("acct:\(name.lowercased())", window: window,
+                              allowedIf: "last_attempt_at + make_interval(secs => \(delay)) <= clock_timestamp()",
+                              readyAt: "last_attempt_at + make_interval(secs => \(delay))")
     }
 
     /// Forgets the account's attempts (after a successful sign-in).
@@ -50,21 +34,29 @@ struct Throttle: Sendable {
 
     /// Takes one of `limit` attempts per window for `action` from `address`.
     func attempt(_ action: String, address: String, limit: Int, per window: Duration = .seconds(3600)) async throws -> Decision {
-        let key = "\(action)|\(address)"
+        try await take("\(action)|\(address)", window: window, allowedIf: "attempts < \(limit)",
+                       readyAt: "window_started_at + make_interval(secs => \(Int(window.components.seconds)))")
+    }
+
+    /// Counts an attempt on `key` when its window has passed or `allowedIf` (SQL over the row)
+    /// holds, in one UPDATE: the row lock makes parallel attempts take turns. Otherwise says how
+    /// long until `readyAt` (SQL). Both fragments are made in this file from numbers only.
+    private func take(_ key: String, window: Duration, allowedIf: String, readyAt: String) async throws -> Decision {
         let seconds = Int(window.components.seconds)
+        let expired = "window_started_at < now() - make_interval(secs => \(seconds))"
         try await db.execute("INSERT INTO throttle (key) VALUES (\(key)) ON CONFLICT DO NOTHING")
         let taken = try await db.query("""
             UPDATE throttle SET
-                attempts = CASE WHEN window_started_at < now() - make_interval(secs => \(seconds)) THEN 1 ELSE attempts + 1 END,
-                window_started_at = CASE WHEN window_started_at < now() - make_interval(secs => \(seconds)) THEN now() ELSE window_started_at END,
+                attempts = CASE WHEN \(unescaped: expired) THEN 1 ELSE attempts + 1 END,
+                window_started_at = CASE WHEN \(unescaped: expired) THEN now() ELSE window_started_at END,
                 last_attempt_at = clock_timestamp()
-            WHERE key = \(key) AND (window_started_at < now() - make_interval(secs => \(seconds)) OR attempts < \(limit))
+            WHERE key = \(key) AND (\(unescaped: expired) OR \(unescaped: allowedIf))
             RETURNING attempts
             """)
         if !taken.isEmpty { return .go }
         let wait = try await db.query("""
-            SELECT ceil(extract(epoch FROM window_started_at + make_interval(secs => \(seconds)) - now()))::int FROM throttle WHERE key = \(key)
-            """).first?.decode(Int.self, at: 0) ?? 60
+            SELECT ceil(extract(epoch FROM \(unescaped: readyAt) - clock_timestamp()))::int FROM throttle WHERE key = \(key)
+            """).first?.decode(Int.self, at: 0) ?? 1
         return .wait(seconds: max(1, wait))
     }
 
