@@ -255,6 +255,30 @@ extension IntegrationSuite {
         }
     }
 
+    @Test("a person lists their own sessions and ends another one; nobody else's")
+    func ownSessions() async throws {
+        try await withServices([identity]) {
+            let here = try #require(try await signIn("demo-school", Self.demo).token)
+            let there = try #require(try await signIn("demo-school", Self.demo).token)
+            let listed = try await httpSend("GET", "\(base)/sessions", headers: [("X-KPI-Session", here)])
+            #expect(listed.status == 200)
+            let sessions = try #require(try JSONSerialization.jsonObject(with: Data(listed.body.utf8)) as? [[String: Any]])
+            #expect(sessions.filter { $0["current"] as? Bool == true }.count == 1)
+            #expect(!listed.body.contains(here) && !listed.body.contains(there), "tokens never leave identity")
+            let other = try #require(sessions.first { $0["current"] as? Bool == false }?["id"] as? String)
+            // Someone else cannot end it.
+            let admin = try #require(try await signIn("admin", Self.admin).token)
+            #expect(try await httpSend("DELETE", "\(base)/sessions/\(other)", headers: [("X-KPI-Session", admin)]).status == 404)
+            #expect(try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", there)]).status == 200)
+            // Its owner can.
+            #expect(try await httpSend("DELETE", "\(base)/sessions/\(other)", headers: [("X-KPI-Session", here)]).status == 204)
+            let ended = try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", there)])
+            let kept = try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", here)])
+            // Which of the two was "other" depends on the order listed; one of them is gone.
+            #expect([ended.status, kept.status].sorted() == [200, 401])
+        }
+    }
+
     @Test("a session ends 12 hours after sign-in however busy, and expired sessions are deleted")
     func absoluteLifetime() async throws {
         try await withServices([identity]) {

@@ -1,3 +1,4 @@
+import Foundation
 @testable import GatewayService
 import HTTPTypes
 import Hummingbird
@@ -190,5 +191,17 @@ import Testing
         #expect(behindProxy.resolve(peer: "10.0.0.2", forwardedFor: nil) == "10.0.0.2")
         let direct = ClientAddress(environment: EnvironmentVariables([:]))
         #expect(direct.resolve(peer: "10.0.0.2", forwardedFor: "198.51.100.1") == "10.0.0.2")
+    }
+}
+
+
+@Suite struct ThaiDateTests {
+    @Test func theThaiUIShowsBuddhistEraDatesInThailandsTime() {
+        // 2026-11-27 17:42 UTC is 28 Nov, 00:42 in Bangkok.
+        let date = Date(timeIntervalSince1970: 1_795_801_320)
+        #expect(ThaiDate.dateTime(date, in: .th) == "28 พ.ย. 2569 00:42")
+        #expect(ThaiDate.dateTime(date, in: .en) == "28 Nov 2026 00:42")
+        // A fiscal year's first day: 1 ต.ค. 2566.
+        #expect(ThaiDate.date(Date(timeIntervalSince1970: 1_696_093_200), in: .th) == "1 ต.ค. 2566")
     }
 }

@@ -60,6 +60,7 @@ MATRIX = {
     "/admin/units": [SIGN_IN, SIGN_IN, 403, 403, 200],
     "/admin/password-requests": [SIGN_IN, SIGN_IN, 403, 403, 200],
     "/password": [SIGN_IN, SIGN_IN, 200, 200, 200],
+    "/sessions": [SIGN_IN, SIGN_IN, 200, 200, 200],
     "/forgot": [200, 200, 200, 200, 200],
     "/signin": [200, 200, 302, 302, 302],
     "/api/v1/statistics/units": [200, 200, 200, 200, 200],

@@ -5,7 +5,29 @@ import KPIRuntime
 
 /// Own password change, password requests, and the administrator's reset.
 enum PasswordRoutes {
+    static func ownSessions(_ upstreams: Upstreams, _ request: Request) async throws -> [PasswordPages.SessionView] {
+        let reply = try await upstreams.send(.identity, .get, "/sessions", session: request.sessionToken)
+        guard reply.status == .ok else { throw SignInRequired() }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode([PasswordPages.SessionView].self, from: Data(buffer: reply.body))
+    }
+
     static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool) {
+        router.get("/sessions") { request, context in
+            let s = try AccountRoutes.requireSession(context)
+            return PasswordPages.sessions(s, try await ownSessions(upstreams, request))
+        }
+        router.post("/sessions/:id/end") { request, context in
+            let s = try AccountRoutes.requireSession(context)
+            let form = try await Forms.fields(request)
+            try checkCSRF(form["csrf"], request: request, context: context)
+            let id = context.parameters.get("id") ?? ""
+            let reply = try await upstreams.send(.identity, .delete, "/sessions/\(id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+                                                 session: request.sessionToken)
+            guard reply.status == .noContent else { throw PageError(status: .notFound, messageTh: "ไม่พบการเข้าสู่ระบบนี้") }
+            return PasswordPages.sessions(s, try await ownSessions(upstreams, request), ended: true)
+        }
         router.get("/password") { _, context in
             PasswordPages.change(try AccountRoutes.requireSession(context))
         }

@@ -73,6 +73,19 @@ enum AccountRoutes {
             try await sessions.chooseYear(token: request.headers[sessionHeader] ?? "", yearBE: body.yearBE)
             return Response(status: .noContent)
         }
+        // A person's own sessions: see where they are signed in, and end any of them.
+        router.get("/sessions") { request, _ in
+            let me = try await current(request, sessions)
+            return try jsonResponse(try await sessions.list(user: me.user.id, currentToken: request.headers[sessionHeader] ?? ""))
+        }
+        router.delete("/sessions/:id") { request, context in
+            let me = try await current(request, sessions)
+            guard let id = context.parameters.get("id"), try await sessions.end(user: me.user.id, id: id) else {
+                throw Problem(status: .notFound, detail: "ไม่พบการเข้าสู่ระบบนี้")
+            }
+            SecurityLog.event("auth.session.ended", context.logger, ["user.id": "\(me.user.id)"])
+            return Response(status: .noContent)
+        }
         router.delete("/sessions/current") { request, _ in
             if let token = request.headers[sessionHeader] { try await sessions.signOut(token: token) }
             return Response(status: .noContent)

@@ -55,6 +55,9 @@ enum LanguageRoutes {
 }
 
 private let english: [String: String] = [
+    "อุปกรณ์ที่เข้าสู่ระบบด้วยบัญชีนี้": "Where this account is signed in", "เครื่องนี้": "This device",
+    "ออกจากระบบเครื่องนั้น": "Sign that device out", "ออกจากระบบเครื่องนั้นแล้ว": "That device is signed out",
+    "เข้าสู่ระบบเมื่อ": "Signed in", "ใช้งานล่าสุด": "Last used",
     "หน้าแรก": "Home", "หน่วยงาน": "Units", "เข้าสู่ระบบ": "Sign in", "ลงทะเบียน": "Register", "เลือกปี": "Choose year",
     "เปลี่ยนรหัสผ่าน": "Change password", "คำขอรหัสผ่าน": "Password requests", "จัดการผู้ใช้": "Users",
     "จัดการหน่วยงาน": "Manage units", "ออกจากระบบ": "Sign out",

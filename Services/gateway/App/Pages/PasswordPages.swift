@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import KPIRuntime
 
@@ -17,6 +18,32 @@ enum PasswordPages {
             <input type="password" id="new" name="new" autocomplete="new-password" required minlength="8" maxlength="128">\(err("new"))
             <p><button class="btn" type="submit" id="change-password">\(t("เปลี่ยนรหัสผ่าน"))</button></p>
             </form>
+            <p><a href="/sessions" id="my-sessions">\(t("อุปกรณ์ที่เข้าสู่ระบบด้วยบัญชีนี้"))</a></p>
+            """)
+    }
+
+    /// Where the person is signed in; each other session can be ended here.
+    struct SessionView: Decodable {
+        var id: String
+        var createdAt: Date
+        var lastSeenAt: Date
+        var current: Bool
+    }
+
+    static func sessions(_ s: SessionInfo, _ list: [SessionView], ended: Bool = false) -> Response {
+        let rows = list.map { v in
+            let action = v.current ? t("เครื่องนี้") : """
+                <form method="post" action="/sessions/\(esc(v.id))/end" class="inline">
+                <input type="hidden" name="csrf" value="\(esc(s.csrf))">
+                <button class="btn" type="submit" id="end-\(esc(v.id))">\(t("ออกจากระบบเครื่องนั้น"))</button></form>
+                """
+            return "<tr><td>\(esc(ThaiDate.dateTime(v.createdAt)))</td><td>\(esc(ThaiDate.dateTime(v.lastSeenAt)))</td><td>\(action)</td></tr>"
+        }.joined()
+        return page(title: t("อุปกรณ์ที่เข้าสู่ระบบด้วยบัญชีนี้"), session: s, body: """
+            <h1>\(t("อุปกรณ์ที่เข้าสู่ระบบด้วยบัญชีนี้"))</h1>
+            \(ended ? #"<p class="note" role="status" id="session-ended">\#(t("ออกจากระบบเครื่องนั้นแล้ว"))</p>"# : "")
+            <table class="list"><thead><tr><th>\(t("เข้าสู่ระบบเมื่อ"))</th><th>\(t("ใช้งานล่าสุด"))</th><th></th></tr></thead>
+            <tbody>\(rows)</tbody></table>
             """)
     }
 

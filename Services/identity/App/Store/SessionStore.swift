@@ -94,6 +94,34 @@ public struct SessionStore: Sendable {
         try await throttle.deleteOld()
     }
 
+    /// One of a person's sessions, as they see it (never the token or its hash whole).
+    public struct Listed: Codable, Sendable {
+        public var id: String
+        public var createdAt: Date
+        public var lastSeenAt: Date
+        public var current: Bool
+    }
+
+    /// The user's sessions that are still valid, newest first.
+    public func list(user: UUID, currentToken: String) async throws -> [Listed] {
+        let idle = Int(policy.idleTimeout.components.seconds), lifetime = Int(policy.absoluteLifetime.components.seconds)
+        return try await db.query("""
+            SELECT encode(substring(token_hash FROM 1 FOR 8), 'hex'), created_at, last_seen_at,
+                   token_hash = sha256(convert_to(\(currentToken), 'UTF8'))
+            FROM sessions WHERE user_id = \(user)
+              AND last_seen_at > now() - make_interval(secs => \(idle)) AND created_at > now() - make_interval(secs => \(lifetime))
+            ORDER BY created_at DESC
+            """).decode((String, Date, Date, Bool).self).map { Listed(id: $0.0, createdAt: $0.1, lastSeenAt: $0.2, current: $0.3) }
+    }
+
+    /// Ends one of the user's own sessions; false when the user has no such session.
+    public func end(user: UUID, id: String) async throws -> Bool {
+        guard id.count == 16, id.allSatisfy(\.isHexDigit) else { return false }
+        return try await db.execute("""
+            DELETE FROM sessions WHERE user_id = \(user) AND encode(substring(token_hash FROM 1 FOR 8), 'hex') = \(id.lowercased())
+            """) > 0
+    }
+
     public func chooseYear(token: String, yearBE: Int) async throws {
         try await db.execute("UPDATE sessions SET year_be = \(yearBE) WHERE token_hash = sha256(convert_to(\(token), 'UTF8'))")
     }
