@@ -203,5 +203,9 @@ import Testing
         #expect(ThaiDate.dateTime(date, in: .en) == "28 Nov 2026 00:42")
         // A fiscal year's first day: 1 ต.ค. 2566.
         #expect(ThaiDate.date(Date(timeIntervalSince1970: 1_696_093_200), in: .th) == "1 ต.ค. 2566")
+        // The year page's range, as catalogue sends it.
+        #expect(ThaiDate.day("2023-10-01", in: .th) + " – " + ThaiDate.day("2024-09-30", in: .th) == "1 ต.ค. 2566 – 30 ก.ย. 2567")
+        #expect(ThaiDate.day("2023-10-01", in: .en) == "1 Oct 2023")
+        #expect(ThaiDate.day("not a day", in: .th) == "not a day")
     }
 }

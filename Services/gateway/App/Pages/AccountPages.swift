@@ -112,7 +112,7 @@ enum AccountPages {
     static func year(_ s: SessionInfo, years: [YearView]) -> Response {
         let rows = years.map { y in
             """
-            <tr><td class="num">\(y.yearBE)</td><td class="opt">\(esc(y.startsOn)) – \(esc(y.endsOn))</td>
+            <tr><td class="num">\(y.yearBE)</td><td class="opt">\(esc(ThaiDate.day(y.startsOn))) – \(esc(ThaiDate.day(y.endsOn)))</td>
             <td><form method="post" action="/year"><input type="hidden" name="csrf" value="\(esc(s.csrf))">\
             <input type="hidden" name="year" value="\(y.yearBE)"><button class="btn green" type="submit" id="choose-\(y.yearBE)">\(t("เลือก"))</button></form></td></tr>
             """

@@ -19,6 +19,15 @@ enum ThaiDate {
         return language == .th ? "\(day) \(thaiMonths[month]) \(year + 543)" : "\(day) \(englishMonths[month]) \(year)"
     }
 
+    /// A calendar day as services send it ("2023-10-01") shown the same way ("1 ต.ค. 2566");
+    /// anything else is shown as it came.
+    static func day(_ isoDay: String, in language: Language = Language.current) -> String {
+        let parts = isoDay.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return isoDay }
+        return language == .th ? "\(parts[2]) \(thaiMonths[parts[1] - 1]) \(parts[0] + 543)"
+            : "\(parts[2]) \(englishMonths[parts[1] - 1]) \(parts[0])"
+    }
+
     /// "27 พ.ย. 2569 17:42".
     static func dateTime(_ date: Date, in language: Language = Language.current) -> String {
         let t = calendar.dateComponents([.hour, .minute], from: date)
