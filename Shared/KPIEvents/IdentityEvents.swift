@@ -5,8 +5,18 @@ public enum UnitKind: String, Codable, Sendable, CaseIterable {
     case school, district, other
 }
 
+/// An event that carries a unit's whole state (created and updated alike), so projections
+/// keep units with one handler for both.
+public protocol UnitStateEvent: DomainEvent {
+    var code: Int { get }
+    var nameTh: String { get }
+    var kind: UnitKind { get }
+    var active: Bool { get }
+    var version: Int { get }
+}
+
 /// A unit was added (at first start from the seed list, or by an administrator).
-public struct UnitCreatedV1: DomainEvent, Equatable {
+public struct UnitCreatedV1: UnitStateEvent, Equatable {
     public static let eventType = "th.kpi.identity.unit.created.v1"
     public static let topic = Topics.identity
 
@@ -25,7 +35,7 @@ public struct UnitCreatedV1: DomainEvent, Equatable {
 }
 
 /// A unit was renamed, re-kinded, deactivated or reactivated. Carries the whole new state.
-public struct UnitUpdatedV1: DomainEvent, Equatable {
+public struct UnitUpdatedV1: UnitStateEvent, Equatable {
     public static let eventType = "th.kpi.identity.unit.updated.v1"
     public static let topic = Topics.identity
 

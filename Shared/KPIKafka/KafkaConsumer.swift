@@ -54,8 +54,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
-    private var isClosed: Bool { lock.withLock { closed } }
-    public var closedForPolling: Bool { isClosed }
+    /// True once `close()` began: polling returns nothing from then on.
+    public var isClosed: Bool { lock.withLock { closed } }
 
     /// Waits up to `timeoutMs` for the next event; nil when none came or the consumer is closed.
     public func poll(timeoutMs: Int32 = 100) async -> KafkaConsumerEvent? {
@@ -92,11 +92,6 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
         return .message(KafkaMessage(topic: topic ?? "", partition: m.partition, offset: m.offset,
                                      key: key, value: value, headers: headers))
-    }
-
-    /// Marks `message` as done: its offset + 1 is stored and committed with the next commit.
-    public func storeOffset(of message: KafkaMessage) async throws {
-        try await storeOffsets(of: [message])
     }
 
     /// Marks every message as done; per partition the highest offset counts.
@@ -197,31 +192,6 @@ public final class KafkaConsumer: @unchecked Sendable {
     private func onQueue(_ work: @escaping @Sendable () throws -> Void) async throws {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Void, any Error>) in
             queue.async { cont.resume(with: Result { try work() }) }
-        }
-    }
-}
-
-extension KafkaConsumer {
-    /// The consumer's records and errors as an async sequence. It ends when the consumer is
-    /// closed or the iterating task is cancelled.
-    public var events: Events { Events(consumer: self) }
-
-    public struct Events: AsyncSequence, Sendable {
-        public typealias Element = KafkaConsumerEvent
-        let consumer: KafkaConsumer
-
-        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(consumer: consumer) }
-
-        public struct AsyncIterator: AsyncIteratorProtocol {
-            let consumer: KafkaConsumer
-
-            public mutating func next() async -> KafkaConsumerEvent? {
-                while !Task.isCancelled {
-                    guard !consumer.closedForPolling else { return nil }
-                    if let event = await consumer.poll(timeoutMs: 100) { return event }
-                }
-                return nil
-            }
         }
     }
 }

@@ -50,7 +50,7 @@ public final class EventConsumer: Service, @unchecked Sendable {
             while !Task.isCancelled {
                 let events = await consumer.pollBatch(max: Self.batchSize)
                 if events.isEmpty {
-                    if consumer.closedForPolling { break }
+                    if consumer.isClosed { break }
                     continue
                 }
                 var messages: [KafkaMessage] = []

@@ -6,10 +6,9 @@ public struct HealthRoutes: Sendable {
     /// Named readiness checks; ready when all pass.
     public typealias Check = @Sendable () async -> Bool
     let checks: [String: Check]
-    let metrics: ServiceMetrics
 
-    public init(checks: [String: Check], metrics: ServiceMetrics) {
-        self.checks = checks; self.metrics = metrics
+    public init(checks: [String: Check]) {
+        self.checks = checks
     }
 
     public func register(on router: Router<ServiceRequestContext>) {

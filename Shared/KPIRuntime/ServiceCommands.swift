@@ -40,8 +40,6 @@ enum ServiceCommands {
             }
             let applied = try await withPool(config) { pool in
                 try await ServiceHost.migrate(definition, pool: pool, logger: logger)
-                let producer = try KafkaProducer(settings: config.kafkaSettings, log: kafkaLogHandler(logger: logger, metrics: metrics))
-                defer { Task { await producer.close() } }
                 let database = ServiceDatabase(pool: pool, service: name)
                 try await Inbox.prepare(definition.projections, database: database)
                 return try await ProjectionRebuild(projection: projection, database: database, config: config,

@@ -129,7 +129,7 @@ public enum ServiceHost {
         try await definition.startup(runtime)
 
         let (router, allowed) = ServiceRouter.make(tls: config.environment.string("KPI_PUBLIC_URL", default: "").hasPrefix("https://"))
-        HealthRoutes(checks: checks, metrics: metrics).register(on: router)
+        HealthRoutes(checks: checks).register(on: router)
         if definition.usesDatabase {
             router.add(middleware: ActorMiddleware(signer: runtime.actorSigner))
         }

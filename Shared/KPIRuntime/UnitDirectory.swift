@@ -8,15 +8,16 @@ public enum UnitDirectory {
     public static let projection = Projection(
         name: "unit_directory", migrations: Migrator.runtimeFolder("UnitDirectory"), tables: ["unit_directory"]
     ) { handlers in
-        handlers.on(UnitCreatedV1.self) { events, tx in
-            try await upsert(events.map { State(code: $0.event.code, name_th: $0.event.nameTh, kind: $0.event.kind.rawValue, active: $0.event.active, version: $0.event.version) }, tx: tx)
-        }
-        handlers.on(UnitUpdatedV1.self) { events, tx in
-            try await upsert(events.map { State(code: $0.event.code, name_th: $0.event.nameTh, kind: $0.event.kind.rawValue, active: $0.event.active, version: $0.event.version) }, tx: tx)
-        }
+        handlers.on(UnitCreatedV1.self) { events, tx in try await upsert(events.map { State($0.event) }, tx: tx) }
+        handlers.on(UnitUpdatedV1.self) { events, tx in try await upsert(events.map { State($0.event) }, tx: tx) }
     }
 
-    struct State: Encodable { var code: Int, name_th: String, kind: String, active: Bool, version: Int }
+    struct State: Encodable {
+        var code: Int, name_th: String, kind: String, active: Bool, version: Int
+        init(_ e: some UnitStateEvent) {
+            code = e.code; name_th = e.nameTh; kind = e.kind.rawValue; active = e.active; version = e.version
+        }
+    }
 
     /// One statement for a run of events: per unit the highest version wins.
     static func upsert(_ states: [State], tx: Transaction) async throws {

@@ -17,6 +17,7 @@ import Testing
         final class Seen: Sendable {
             let peak = Mutex((now: 0, max: 0))
             let order = Mutex([Int]())
+            let done = Mutex(0)
         }
         let seen = Seen()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -28,8 +29,10 @@ import Testing
                         try await Task.sleep(for: .milliseconds(20))
                         seen.peak.withLock { $0.now -= 1 }
                     }
+                    seen.done.withLock { $0 += 1 }
                 }
-                try await Task.sleep(for: .milliseconds(2))  // arrive in order
+                // The next one starts only once this one is inside or queued: they arrive in order.
+                while gate.load.inside + gate.load.waiting + seen.done.withLock({ $0 }) < i + 1 { await Task.yield() }
             }
             try await group.waitForAll()
         }

@@ -54,12 +54,9 @@ enum Forms {
         var parts: [String: Part] = [:]
         var headers: [(String, String)] = []
         var body: [UInt8] = []
-        var tooLarge = false
         parser.onHeader = { name, value in headers.append((name.lowercased(), value)) }
-        parser.onBody = { chunk in
-            if body.count + chunk.readableBytes > maxMultipart { tooLarge = true; return }
-            body.append(contentsOf: chunk.readableBytesView)
-        }
+        // A part is never larger than the body, and the body is bounded below.
+        parser.onBody = { chunk in body.append(contentsOf: chunk.readableBytesView) }
         var malformed = false
         parser.onPartComplete = {
             defer { headers.removeAll(); body.removeAll(keepingCapacity: true) }
@@ -71,7 +68,7 @@ enum Forms {
         do {
             for try await chunk in request.body {
                 received += chunk.readableBytes
-                if received > maxMultipart || tooLarge { throw tooLargeError }
+                if received > maxMultipart { throw tooLargeError }
                 try parser.execute(chunk)
                 if malformed { throw badForm }
             }
@@ -80,7 +77,6 @@ enum Forms {
         } catch {
             throw badForm
         }
-        if tooLarge { throw tooLargeError }
         guard !parts.isEmpty else { throw badForm }
         return parts
     }

@@ -24,6 +24,12 @@ public struct SessionStore: Sendable {
 
     var throttle: Throttle { Throttle(db: db) }
 
+    /// SQL over `sessions`: neither idle past the timeout nor older than the lifetime.
+    var stillValid: String {
+        "last_seen_at > now() - make_interval(secs => \(Int(policy.idleTimeout.components.seconds)))"
+            + " AND created_at > now() - make_interval(secs => \(Int(policy.absoluteLifetime.components.seconds)))"
+    }
+
     public enum SignInResult: Sendable {
         case signedIn(token: String, csrf: String, user: UserView)
         /// The password was right, but the account waits for approval: say so (the caller has
@@ -72,11 +78,9 @@ public struct SessionStore: Sendable {
     /// The session's user, if the session exists, is not idle too long and the account is
     /// active. Rights are read fresh: a change takes effect on the next request.
     public func resolve(token: String) async throws -> Current? {
-        let idle = Int(policy.idleTimeout.components.seconds), lifetime = Int(policy.absoluteLifetime.components.seconds)
         guard let row = try await db.query("""
             UPDATE sessions SET last_seen_at = now()
-            WHERE token_hash = sha256(convert_to(\(token), 'UTF8')) AND last_seen_at > now() - make_interval(secs => \(idle))
-              AND created_at > now() - make_interval(secs => \(lifetime))
+            WHERE token_hash = sha256(convert_to(\(token), 'UTF8')) AND \(unescaped: stillValid)
             RETURNING user_id, csrf_token, year_be
             """).first else { return nil }
         let (userId, csrf, year) = try row.decode((UUID, String, Int?).self)
@@ -86,11 +90,7 @@ public struct SessionStore: Sendable {
 
     /// Sessions past their idle timeout or lifetime, and throttle rows idle for a day, go.
     func deleteExpired() async throws {
-        let idle = Int(policy.idleTimeout.components.seconds), lifetime = Int(policy.absoluteLifetime.components.seconds)
-        try await db.execute("""
-            DELETE FROM sessions WHERE last_seen_at < now() - make_interval(secs => \(idle))
-                OR created_at < now() - make_interval(secs => \(lifetime))
-            """)
+        try await db.execute("DELETE FROM sessions WHERE NOT (\(unescaped: stillValid))")
         try await throttle.deleteOld()
     }
 
@@ -104,12 +104,10 @@ public struct SessionStore: Sendable {
 
     /// The user's sessions that are still valid, newest first.
     public func list(user: UUID, currentToken: String) async throws -> [Listed] {
-        let idle = Int(policy.idleTimeout.components.seconds), lifetime = Int(policy.absoluteLifetime.components.seconds)
         return try await db.query("""
             SELECT encode(substring(token_hash FROM 1 FOR 8), 'hex'), created_at, last_seen_at,
                    token_hash = sha256(convert_to(\(currentToken), 'UTF8'))
-            FROM sessions WHERE user_id = \(user)
-              AND last_seen_at > now() - make_interval(secs => \(idle)) AND created_at > now() - make_interval(secs => \(lifetime))
+            FROM sessions WHERE user_id = \(user) AND \(unescaped: stillValid)
             ORDER BY created_at DESC
             """).decode((String, Date, Date, Bool).self).map { Listed(id: $0.0, createdAt: $0.1, lastSeenAt: $0.2, current: $0.3) }
     }

@@ -9,15 +9,14 @@ import KPIRuntime
 /// take away when a unit changes.
 public enum UnitTotals {
     static let projection = Projection(name: "unit_totals", migrations: nil, tables: ["unit_totals", "unit_totals_members"]) { handlers in
-        handlers.on(UnitCreatedV1.self) { events, tx in
-            try await adjust(events.map { Member(code: $0.event.code, kind: $0.event.kind.rawValue, active: $0.event.active, version: $0.event.version) }, tx: tx)
-        }
-        handlers.on(UnitUpdatedV1.self) { events, tx in
-            try await adjust(events.map { Member(code: $0.event.code, kind: $0.event.kind.rawValue, active: $0.event.active, version: $0.event.version) }, tx: tx)
-        }
+        handlers.on(UnitCreatedV1.self) { events, tx in try await adjust(events.map { Member($0.event) }, tx: tx) }
+        handlers.on(UnitUpdatedV1.self) { events, tx in try await adjust(events.map { Member($0.event) }, tx: tx) }
     }
 
-    struct Member: Encodable { var code: Int, kind: String, active: Bool, version: Int }
+    struct Member: Encodable {
+        var code: Int, kind: String, active: Bool, version: Int
+        init(_ e: some UnitStateEvent) { code = e.code; kind = e.kind.rawValue; active = e.active; version = e.version }
+    }
 
     /// For a run of events: per unit the newest state wins; units whose state is newer than the
     /// stored one move their count from the old kind to the new one.
