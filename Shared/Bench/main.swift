@@ -149,7 +149,10 @@ case "throughput":
     let rate = try await burst(count)
     print(String(format: "events end to end: %.0f events/s; ratio events/s ÷ pgbench TPS = %.2f", rate, rate / tps))
 case "signin":
-    let sessions = SessionStore(db: db)
+    guard let vault = NationalIDVault(key: secrets["KPI_NATIONAL_ID_KEY"] ?? "") else {
+        print("no KPI_NATIONAL_ID_KEY in run/secrets.env: start with bash deploy/kpi start"); exit(1)
+    }
+    let sessions = SessionStore(users: UserStore(db: db, vault: vault))
     let demoPassword = secrets["KPI_DEMO_PASSWORD"] ?? ""
     var ok: [Double] = [], refused: [Double] = []
     for i in 0..<count {

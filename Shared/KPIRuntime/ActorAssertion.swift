@@ -13,81 +13,123 @@ public struct Actor: Codable, Sendable, Equatable {
     public var unitCode: Int
     public var rights: [Right]
     public var yearBE: Int?
-    /// Unix time after which the assertion is refused (short: it is made per request).
-    public var expires: Int
 
-    public init(userId: String, username: String, unitCode: Int, rights: [Right], yearBE: Int?, expires: Int) {
+    public init(userId: String, username: String, unitCode: Int, rights: [Right], yearBE: Int?) {
         self.userId = userId; self.username = username; self.unitCode = unitCode; self.rights = rights
-        self.yearBE = yearBE; self.expires = expires
+        self.yearBE = yearBE
     }
 
     public func has(_ right: Right) -> Bool { rights.contains(right) }
 }
 
-/// A signed value that stops being valid at `expires` (Unix time).
-protocol Expiring { var expires: Int { get } }
-extension Actor: Expiring {}
-
-/// The client's address as the gateway saw it (after trusted proxies).
-struct ClientAssertion: Codable, Expiring {
-    var address: String
+/// What one signature covers: the value, the service it is for, the request it rides on and
+/// when it stops being valid. A token taken from one request is refused by any other
+/// service, on any other path, and after a minute.
+struct ForwardClaims<Value: Codable>: Codable {
+    var audience: String
+    var method: String
+    var path: String
     var expires: Int
+    var value: Value
 }
 
-/// Signs and verifies `X-KPI-Actor`: base64url(JSON) "." base64url(HMAC-SHA256(key, JSON)),
-/// with the key from `KPI_FORWARD_KEY`, shared by the gateway and the domain services only.
-public struct ActorSigner: Sendable {
-    public static let header = HTTPField.Name("X-KPI-Actor")!
+/// The gateway's half: signs `X-KPI-Actor` and `X-KPI-Client` with the Ed25519 private key
+/// from `KPI_FORWARD_SIGNING_KEY` (base64 of the 32-byte raw key). Only the gateway holds it;
+/// the services hold the public key, so a compromised service cannot forge a user for another.
+/// Token: base64url(JSON claims) "." base64url(signature).
+public struct ForwardSigner: Sendable {
     /// Lifetime of one assertion.
     public static let lifetime = 60
-    let secret: Data
-    var key: SymmetricKey { SymmetricKey(data: secret) }
+    /// The raw key (swift-crypto's key types are not Sendable; making one from 32 bytes is cheap).
+    let raw: Data
+    var key: Curve25519.Signing.PrivateKey { try! Curve25519.Signing.PrivateKey(rawRepresentation: raw) }
 
-    /// nil when the key is missing or shorter than 32 bytes (then nothing is signed or trusted).
-    public init?(secret: String) {
-        guard secret.utf8.count >= 32 else { return nil }
-        self.secret = Data(secret.utf8)
+    /// nil when the key is missing or not a 32-byte Ed25519 key (then nothing is signed).
+    public init?(privateKey base64: String) {
+        guard let raw = Data(base64Encoded: base64), raw.count == 32,
+              (try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)) != nil else { return nil }
+        self.raw = raw
     }
 
-    public func sign(_ actor: Actor) throws -> String { try signValue(actor) }
+    /// A new random key pair.
+    public init() { self.raw = Curve25519.Signing.PrivateKey().rawRepresentation }
 
-    /// The actor if the signature is ours and the assertion has not expired.
-    public func verify(_ token: String, now: Date = Date()) -> Actor? { verifyValue(token, as: Actor.self, now: now) }
+    /// base64 of the raw private key, the value of the gateway's `KPI_FORWARD_SIGNING_KEY`.
+    public var privateKey: String { key.rawRepresentation.base64EncodedString() }
 
-    /// Vouches for the client's address (`X-KPI-Client`), as the gateway saw it.
-    public func signClient(address: String, now: Date = Date()) throws -> String {
-        try signValue(ClientAssertion(address: address, expires: Int(now.timeIntervalSince1970) + Self.lifetime))
+    /// base64 of the raw public key, the value of the services' `KPI_FORWARD_VERIFY_KEY`.
+    public var publicKey: String { key.publicKey.rawRepresentation.base64EncodedString() }
+
+    /// `X-KPI-Actor` for one request to `audience`.
+    public func sign(_ actor: Actor, for audience: String, method: HTTPRequest.Method, path: String, now: Date = Date()) throws -> String {
+        try sign(actor, audience, method, path, now)
     }
 
-    /// The address the gateway vouched for, nil when the header is missing, forged or expired.
-    public func verifyClient(_ token: String?, now: Date = Date()) -> String? {
-        token.flatMap { verifyValue($0, as: ClientAssertion.self, now: now)?.address }
+    /// `X-KPI-Client`: the client's address as the gateway saw it (after trusted proxies).
+    public func signClient(address: String, for audience: String, method: HTTPRequest.Method, path: String, now: Date = Date()) throws -> String {
+        try sign(address, audience, method, path, now)
     }
 
-    func signValue<T: Encodable>(_ value: T) throws -> String {
-        let payload = try JSONEncoder.kpi.encode(value)
-        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
-        return Self.base64url(payload) + "." + Self.base64url(Data(mac))
+    func sign<Value: Codable>(_ value: Value, _ audience: String, _ method: HTTPRequest.Method, _ path: String, _ now: Date) throws -> String {
+        let claims = ForwardClaims(audience: audience, method: method.rawValue, path: ForwardVerifier.pathOnly(path),
+                                   expires: Int(now.timeIntervalSince1970) + Self.lifetime, value: value)
+        let payload = try JSONEncoder.kpi.encode(claims)
+        return Base64URL.encode(payload) + "." + Base64URL.encode(try key.signature(for: payload))
+    }
+}
+
+/// A service's half: verifies assertions with the gateway's public key
+/// (`KPI_FORWARD_VERIFY_KEY`), for this service (`audience`) and this request only.
+public struct ForwardVerifier: Sendable {
+    public static let actorHeader = HTTPField.Name("X-KPI-Actor")!
+    public static let clientHeader = HTTPField.Name("X-KPI-Client")!
+    let raw: Data
+    var key: Curve25519.Signing.PublicKey { try! Curve25519.Signing.PublicKey(rawRepresentation: raw) }
+    let audience: String
+
+    /// nil when the key is missing or not a 32-byte Ed25519 public key (then nothing is trusted).
+    public init?(publicKey base64: String, audience: String) {
+        guard let raw = Data(base64Encoded: base64), raw.count == 32,
+              (try? Curve25519.Signing.PublicKey(rawRepresentation: raw)) != nil else { return nil }
+        self.raw = raw
+        self.audience = audience
     }
 
-    func verifyValue<T: Decodable & Expiring>(_ token: String, as type: T.Type, now: Date) -> T? {
+    /// The actor if the gateway signed it for this service, method and path, and it has not expired.
+    public func actor(_ token: String, method: HTTPRequest.Method, path: String, now: Date = Date()) -> Actor? {
+        verify(token, as: Actor.self, method: method, path: path, now: now)
+    }
+
+    /// The address the gateway vouched for, nil when the header is missing, forged, expired or
+    /// made for another request.
+    public func client(_ token: String?, method: HTTPRequest.Method, path: String, now: Date = Date()) -> String? {
+        token.flatMap { verify($0, as: String.self, method: method, path: path, now: now) }
+    }
+
+    func verify<Value: Codable>(_ token: String, as type: Value.Type, method: HTTPRequest.Method, path: String, now: Date) -> Value? {
         let parts = token.split(separator: ".")
         guard parts.count == 2, token.utf8.count < 8192,
-              let payload = Self.unbase64url(String(parts[0])), let mac = Self.unbase64url(String(parts[1])),
-              HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key),
-              let value = try? JSONDecoder().decode(T.self, from: payload),
-              value.expires >= Int(now.timeIntervalSince1970) else { return nil }
-        return value
+              let payload = Base64URL.decode(String(parts[0])), let signature = Base64URL.decode(String(parts[1])),
+              key.isValidSignature(signature, for: payload),
+              let claims = try? JSONDecoder().decode(ForwardClaims<Value>.self, from: payload),
+              claims.audience == audience, claims.method == method.rawValue, claims.path == Self.pathOnly(path),
+              claims.expires >= Int(now.timeIntervalSince1970) else { return nil }
+        return claims.value
     }
 
-    public static let clientHeader = HTTPField.Name("X-KPI-Client")!
+    /// The path a signature covers: without the query, which the services read as data.
+    static func pathOnly(_ path: String) -> String {
+        String(path.prefix { $0 != "?" })
+    }
+}
 
-    static func base64url(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+enum Base64URL {
+    static func encode<D: DataProtocol>(_ data: D) -> String {
+        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    static func unbase64url(_ text: String) -> Data? {
+    static func decode(_ text: String) -> Data? {
         var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while s.count % 4 != 0 { s += "=" }
         return Data(base64Encoded: s)
@@ -95,14 +137,14 @@ public struct ActorSigner: Sendable {
 }
 
 /// On a domain service: a request with `X-KPI-Actor` gets a verified actor, or a 401 problem
-/// when the assertion is forged, expired or cannot be checked.
+/// when the assertion is forged, expired, made for another request or cannot be checked.
 struct ActorMiddleware: RouterMiddleware {
     typealias Context = ServiceRequestContext
-    let signer: ActorSigner?
+    let verifier: ForwardVerifier?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let token = request.headers[ActorSigner.header] else { return try await next(request, context) }
-        guard let actor = signer?.verify(token) else {
+        guard let token = request.headers[ForwardVerifier.actorHeader] else { return try await next(request, context) }
+        guard let actor = verifier?.actor(token, method: request.method, path: request.uri.path) else {
             throw Problem(status: .unauthorized, title: "Unauthorized", detail: "the actor assertion is not valid")
         }
         var context = context

@@ -43,9 +43,8 @@ public struct SessionInfo: Codable, Sendable {
     public func has(_ right: Right) -> Bool { user.rights.contains(right) }
 
     /// What the gateway asserts to the domain services for this user.
-    public func actor(now: Date = Date()) -> Actor {
-        Actor(userId: user.id, username: user.username, unitCode: user.unitCode, rights: user.rights, yearBE: yearBE,
-              expires: Int(now.timeIntervalSince1970) + ActorSigner.lifetime)
+    public var actor: Actor {
+        Actor(userId: user.id, username: user.username, unitCode: user.unitCode, rights: user.rights, yearBE: yearBE)
     }
 }
 

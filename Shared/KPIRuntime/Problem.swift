@@ -68,3 +68,12 @@ extension JSONEncoder {
         return e
     }
 }
+
+extension JSONDecoder {
+    /// Reads what `JSONEncoder.kpi` writes (ISO 8601 dates).
+    public static var kpi: JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }
+}

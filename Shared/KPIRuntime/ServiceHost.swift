@@ -42,8 +42,10 @@ public struct ServiceRuntime: Sendable {
     public let database: ServiceDatabase?
     public let producer: KafkaProducer?
 
-    /// Signs (gateway) or verifies (services) forwarded actors; nil without `KPI_FORWARD_KEY`.
-    public var actorSigner: ActorSigner? { ActorSigner(secret: config.environment.string("KPI_FORWARD_KEY", default: "")) }
+    /// Verifies the gateway's assertions made for this service; nil without `KPI_FORWARD_VERIFY_KEY`.
+    public var forwardVerifier: ForwardVerifier? {
+        ForwardVerifier(publicKey: config.environment.string("KPI_FORWARD_VERIFY_KEY", default: ""), audience: config.name)
+    }
 
     /// The database, for services that have one (a programming error otherwise).
     public var db: ServiceDatabase { database! }
@@ -131,7 +133,7 @@ public enum ServiceHost {
         let (router, allowed) = ServiceRouter.make(tls: config.environment.string("KPI_PUBLIC_URL", default: "").hasPrefix("https://"))
         HealthRoutes(checks: checks).register(on: router)
         if definition.usesDatabase {
-            router.add(middleware: ActorMiddleware(signer: runtime.actorSigner))
+            router.add(middleware: ActorMiddleware(verifier: runtime.forwardVerifier))
         }
         definition.routes(router, runtime)
         allowed.load(from: router)

@@ -8,7 +8,6 @@ extension IntegrationSuite {
 @Suite struct AccountTests {
     let identity = ServiceProcess("identity", port: 18101, environment: ["KPI_DEMO": "true"])
     var base: String { identity.baseURL }
-    static let admin = ProcessInfo.processInfo.environment["KPI_ADMIN_PASSWORD"] ?? ""
     static let demo = ProcessInfo.processInfo.environment["KPI_DEMO_PASSWORD"] ?? ""
 
     /// A valid national ID (check digit computed), different per call.
@@ -54,7 +53,7 @@ extension IntegrationSuite {
             let unknown = try await signIn("nobody-\(username)", "wrong-password-1")
             #expect(wrong.status == 401 && unknown.status == 401)                      // one answer for both
 
-            let adminToken = try #require(try await signIn("admin", Self.admin).token)
+            let adminToken = try await FirstAdmin.token(identity: base)
             let auth = [("X-KPI-Session", adminToken)]
             let pending = try await httpSend("GET", "\(base)/users?status=pending", headers: auth)
             #expect(pending.status == 200 && pending.body.contains(username) && pending.body.contains(r.nationalId))
@@ -99,7 +98,7 @@ extension IntegrationSuite {
             let school = try #require(try await signIn("demo-school", Self.demo).token)
             #expect(try await httpSend("GET", "\(base)/users", headers: [("X-KPI-Session", school)]).status == 403)
 
-            let adminToken = try #require(try await signIn("admin", Self.admin).token)
+            let adminToken = try await FirstAdmin.token(identity: base)
             let auth = [("X-KPI-Session", adminToken)]
             let list = try await httpSend("GET", "\(base)/users?q=demo-district", headers: auth)
             let district = try #require((try JSONSerialization.jsonObject(with: Data(list.body.utf8)) as? [[String: Any]])?.first)
@@ -170,8 +169,7 @@ extension IntegrationSuite {
             let secret = "wrong-\(Int.random(in: 100_000...999_999))"
             let reply = try await httpSend("POST", "\(id.baseURL)/sessions", json: SignIn(username: "demo-school", password: secret, address: "x"))
             #expect(reply.status == 401)
-            let admin = try await httpSend("POST", "\(id.baseURL)/sessions", json: SignIn(username: "admin", password: Self.admin, address: "x"))
-            let token = try #require(jsonObject(admin.body)["token"] as? String)
+            let token = try await FirstAdmin.token(identity: id.baseURL)
             let unit = Int.random(in: 70_000...79_999)
             struct NewUnit: Encodable { var code: Int; var nameTh: String; var kind: String }
             let added = try await httpSend("POST", "\(id.baseURL)/units", json: NewUnit(code: unit, nameTh: "หน่วยทดสอบ", kind: "other"),
@@ -181,78 +179,52 @@ extension IntegrationSuite {
             for event in ["auth.sign_in.refused", "auth.sign_in.succeeded", "admin.action"] {
                 #expect(log.contains("\"security.event\":\"\(event)\""), "\(event) missing")
             }
-            #expect(!log.contains(secret) && !log.contains(Self.admin) && !log.contains(token), "a secret reached the log")
+            #expect(!log.contains(secret) && !log.contains(FirstAdmin.initial) && !log.contains(FirstAdmin.password) && !log.contains(token), "a secret reached the log")
+        }
+    }
+
+    /// Runs `body` while every active administrator is disabled, and enables them again after.
+    func withoutAdministrators(_ body: () async throws -> Void) async throws {
+        let disabled = try await TestEnvironment.admin.query("""
+            UPDATE identity.users SET status = 'disabled' WHERE 'administer' = ANY(rights) AND status = 'active' RETURNING id::text
+            """).map { try $0.decode(String.self, at: 0) }
+        #expect(!disabled.isEmpty)
+        do { try await body() } catch { Issue.record(error) }
+        for id in disabled {
+            try await TestEnvironment.admin.execute("UPDATE identity.users SET status = 'active' WHERE id = \(id)::uuid")
         }
     }
 
     @Test("identity starts while its first administrator is disabled, and says so")
     func disabledAdministrator() async throws {
-        let disabled = try await TestEnvironment.admin.query("""
-            UPDATE identity.users SET status = 'disabled' WHERE 'administer' = ANY(rights) AND status = 'active' RETURNING id::text
-            """).map { try $0.decode(String.self, at: 0) }
-        #expect(!disabled.isEmpty)
-        let restart = ServiceProcess("identity", port: 18141)
-        do {
+        try await withoutAdministrators {
+            let restart = ServiceProcess("identity", port: 18141)
             try await withServices([restart]) {
                 #expect(restart.logText().contains("no active administrator"))
             }
-        } catch {
-            Issue.record("identity did not start: \(error)")
         }
-        for id in disabled { try await TestEnvironment.admin.execute("UPDATE identity.users SET status = 'active' WHERE id = \(id)::uuid") }
     }
 
-    @Test("own password change, administrator reset to a one-time password, and password requests")
-    func passwords() async throws {
-        try await withServices([identity]) {
-            let username = "pw\(Int.random(in: 10000...99999))"
-            let r = Self.registration(username, password: "รหัสแรก-ของฉัน-1")
-            let id = try #require(jsonObject(try await register(r).body)["id"] as? String)
-            let adminToken = try #require(try await signIn("admin", Self.admin).token)
-            let auth = [("X-KPI-Session", adminToken)]
-            #expect(try await httpSend("POST", "\(base)/users/\(id)/approve", json: [String: String](), headers: auth).status == 204)
-
-            let token = try #require(try await signIn(username, r.password).token)
-            let me = [("X-KPI-Session", token)]
-            let wrongCurrent = try await httpSend("PUT", "\(base)/sessions/current/password", json: ["current": "nope", "new": "รหัสใหม่-ที่ดี-2"], headers: me)
-            #expect(wrongCurrent.status == 422 && wrongCurrent.body.contains("current"))
-            #expect(try await httpSend("PUT", "\(base)/sessions/current/password", json: ["current": r.password, "new": "12345678"], headers: me).status == 422)
-            #expect(try await httpSend("PUT", "\(base)/sessions/current/password", json: ["current": r.password, "new": "รหัสใหม่-ที่ดี-2"], headers: me).status == 204)
-            #expect(try await signIn(username, r.password).status == 401)
-            #expect(try await signIn(username, "รหัสใหม่-ที่ดี-2").status == 201)
-
-            // Forgot: a request without signing in, the same answer for an unknown username.
-            #expect(try await httpSend("POST", "\(base)/password-requests", json: ["username": username, "reason": "forgot"]).status == 202)
-            #expect(try await httpSend("POST", "\(base)/password-requests", json: ["username": "no-such-\(username)", "reason": "forgot"]).status == 202)
-            #expect(try await httpSend("POST", "\(base)/password-requests", json: ["username": username, "reason": "because"]).status == 422)
-            let open = try await httpSend("GET", "\(base)/password-requests", headers: auth)
-            #expect(open.status == 200 && open.body.contains(username))
-            #expect(try await httpSend("GET", "\(base)/password-requests", headers: me).status == 403)
-
-            let reset = try await httpSend("POST", "\(base)/users/\(id)/password-reset", headers: auth)
-            let temporary = try #require(jsonObject(reset.body)["temporaryPassword"] as? String)
-            #expect(temporary.count == 12)
-            #expect(try await httpSend("GET", "\(base)/sessions/current", headers: me).status == 401)   // sessions ended
-            let tempToken = try #require(try await signIn(username, temporary).token)
-            let current = try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", tempToken)])
-            #expect(current.body.contains("\"mustChangePassword\":true"))
-            // Identity itself gives such a session nothing but the change.
-            let refused = try await httpSend("PUT", "\(base)/sessions/current/year", json: ["yearBE": 2567], headers: [("X-KPI-Session", tempToken)])
-            #expect(refused.status == 403 && refused.body.contains("password-change-required"))
-            #expect(try await httpSend("PUT", "\(base)/sessions/current/password", json: ["current": temporary, "new": "รหัสถาวร-ใหม่-3"],
-                                       headers: [("X-KPI-Session", tempToken)]).status == 204)
-            let after = try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", tempToken)])
-            #expect(after.body.contains("\"mustChangePassword\":false"))
-            #expect(try await httpSend("PUT", "\(base)/sessions/current/year", json: ["yearBE": 2567], headers: [("X-KPI-Session", tempToken)]).status == 204)
-
-            // A temporary password expires after 72 hours (moved back in time here).
-            let again = try await httpSend("POST", "\(base)/users/\(id)/password-reset", headers: auth)
-            let stale = try #require(jsonObject(again.body)["temporaryPassword"] as? String)
-            try await TestEnvironment.admin.execute("""
-                UPDATE identity.users SET temporary_password_expires_at = now() - interval '1 minute' WHERE id = \(id)::uuid
-                """)
-            #expect(try await signIn(username, stale).status == 401)
+    @Test("the first administrator is made with the operator's password and must change it before anything else")
+    func firstAdministratorChangesPassword() async throws {
+        let name = "first-admin-\(Int.random(in: 1000...9999))"
+        let password = "ตั้งโดยผู้ติดตั้ง-\(Int.random(in: 1000...9999))"
+        try await withoutAdministrators {
+            let fresh = ServiceProcess("identity", port: 18142, environment: ["KPI_ADMIN_USERNAME": name, "KPI_ADMIN_PASSWORD": password])
+            try await withServices([fresh]) {
+                let reply = try await httpSend("POST", "\(fresh.baseURL)/sessions", json: SignIn(username: name, password: password, address: "x"))
+                let token = try #require(jsonObject(reply.body)["token"] as? String)
+                let auth = [("X-KPI-Session", token)]
+                #expect(try await httpSend("GET", "\(fresh.baseURL)/sessions/current", headers: auth).body.contains("\"mustChangePassword\":true"))
+                let refused = try await httpSend("GET", "\(fresh.baseURL)/users?status=pending", headers: auth)
+                #expect(refused.status == 403 && refused.body.contains("password-change-required"))
+                #expect(try await httpSend("PUT", "\(fresh.baseURL)/sessions/current/password", json: ["current": password, "new": password + "-ใหม่"],
+                                           headers: auth).status == 204)
+                #expect(try await httpSend("GET", "\(fresh.baseURL)/users?status=pending", headers: auth).status == 200)
+            }
         }
+        try await TestEnvironment.admin.execute("DELETE FROM identity.user_audit WHERE actor_id IN (SELECT id FROM identity.users WHERE username = \(name))")
+        try await TestEnvironment.admin.execute("DELETE FROM identity.users WHERE username = \(name)")
     }
 
     @Test("a person lists their own sessions and ends another one; nobody else's")
@@ -267,7 +239,7 @@ extension IntegrationSuite {
             #expect(!listed.body.contains(here) && !listed.body.contains(there), "tokens never leave identity")
             let other = try #require(sessions.first { $0["current"] as? Bool == false }?["id"] as? String)
             // Someone else cannot end it.
-            let admin = try #require(try await signIn("admin", Self.admin).token)
+            let admin = try await FirstAdmin.token(identity: base)
             #expect(try await httpSend("DELETE", "\(base)/sessions/\(other)", headers: [("X-KPI-Session", admin)]).status == 404)
             #expect(try await httpSend("GET", "\(base)/sessions/current", headers: [("X-KPI-Session", there)]).status == 200)
             // Its owner can.

@@ -48,22 +48,50 @@ extension IntegrationSuite {
         await pool.close()
     }
 
-    @Test("parallel registrations with one national ID: one succeeds, none is a 500, and the ID is in no log line")
+    @Test("parallel registrations with one national ID all get the same answer; the ID is sealed, flagged, in no log, and only one account with it can be approved")
     func registrationRace() async throws {
         let identity = ServiceProcess("identity", port: 18131)
         try await withServices([identity]) {
             let nationalId = AccountTests.nationalId()
-            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                for i in 0..<8 {
-                    var r = AccountTests.registration("race\(i)\(Int.random(in: 1000...9999))")
+            let tag = Int.random(in: 10_000...99_999)
+            let names = (0..<8).map { "race\($0)x\(tag)" }
+            let replies = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                for name in names {
+                    var r = AccountTests.registration(name)
                     r.nationalId = nationalId
                     let body = AccountTests.RegisterBody(registration: r, formBase64: nil)
-                    group.addTask { try await httpSend("POST", "\(identity.baseURL)/registrations", json: body).status }
+                    group.addTask { try await httpSend("POST", "\(identity.baseURL)/registrations", json: body) }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(statuses.filter { $0 == 201 }.count == 1, "\(statuses)")
-            #expect(statuses.allSatisfy { [201, 409, 422].contains($0) }, "\(statuses)")
+            // The answer does not tell whether the ID was registered already.
+            #expect(replies.allSatisfy { $0.0 == 201 }, "\(replies)")
+            #expect(Set(replies.map { $0.1.replacingOccurrences(of: #"[0-9a-f-]{36}"#, with: "id", options: .regularExpression) }).count == 1)
+            #expect(!identity.logText().contains(nationalId), "the national ID reached the log")
+            // At rest: sealed bytes and a keyed hash, never the digits.
+            #expect(try await Admin.int("""
+                SELECT count(*)::int FROM identity.users WHERE username LIKE \("race%x\(tag)") AND national_id IS NULL
+                  AND position(convert_to(\(nationalId), 'UTF8') IN national_id_sealed) = 0 AND length(national_id_hash) = 32
+                """) == names.count)
+            #expect(try await Admin.int("SELECT count(DISTINCT national_id_sealed)::int FROM identity.users WHERE username LIKE \("race%x\(tag)")") == names.count)
+
+            // The administrator sees every one flagged with the others; approving them in
+            // parallel activates exactly one.
+            let token = try await FirstAdmin.token(identity: identity.baseURL)
+            let auth = [("X-KPI-Session", token)]
+            let pending = try await httpSend("GET", "\(identity.baseURL)/users?status=pending&q=race", headers: auth)
+            let listed = try #require(try JSONSerialization.jsonObject(with: Data(pending.body.utf8)) as? [[String: Any]])
+            let ours = listed.filter { names.contains($0["username"] as? String ?? "") }
+            #expect(ours.count == names.count)
+            #expect(ours.allSatisfy { ($0["sameNationalId"] as? [String])?.count == names.count - 1 && $0["nationalId"] as? String == nationalId })
+            let approvals = try await withThrowingTaskGroup(of: Int.self) { group in
+                for user in ours {
+                    let id = user["id"] as? String ?? ""
+                    group.addTask { try await httpSend("POST", "\(identity.baseURL)/users/\(id)/approve", json: [String: String](), headers: auth).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(approvals.filter { (200..<300).contains($0) }.count == 1 && approvals.filter { $0 == 409 }.count == names.count - 1, "\(approvals)")
             #expect(!identity.logText().contains(nationalId), "the national ID reached the log")
         }
     }

@@ -13,9 +13,7 @@ extension IntegrationSuite {
         let env = ProcessInfo.processInfo.environment
         try await withServices([identity, catalogue, statistics]) {
             struct SignIn: Encodable { var username: String; var password: String; var address: String }
-            let admin = try await httpSend("POST", "\(identity.baseURL)/sessions",
-                                           json: SignIn(username: "admin", password: env["KPI_ADMIN_PASSWORD"] ?? "", address: "10.1.1.1"))
-            let token = try #require(jsonObject(admin.body)["token"] as? String)
+            let token = try await FirstAdmin.token(identity: identity.baseURL)
             let school = try await httpSend("POST", "\(identity.baseURL)/sessions",
                                             json: SignIn(username: "demo-school", password: env["KPI_DEMO_PASSWORD"] ?? "", address: "10.1.1.2"))
             let schoolToken = try #require(jsonObject(school.body)["token"] as? String)

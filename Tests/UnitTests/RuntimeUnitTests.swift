@@ -45,24 +45,36 @@ import Testing
     }
 }
 
-@Suite struct ActorSignerTests {
-    let signer = ActorSigner(secret: String(repeating: "k", count: 40))!
-    let actor = Actor(userId: "u1", username: "somsri", unitCode: 3, rights: [.view, .report], yearBE: 2567,
-                      expires: Int(Date().timeIntervalSince1970) + 60)
+@Suite struct ForwardAssertionTests {
+    let signer = ForwardSigner()
+    var verifier: ForwardVerifier { ForwardVerifier(publicKey: signer.publicKey, audience: "catalogue")! }
+    let actor = Actor(userId: "u1", username: "somsri", unitCode: 3, rights: [.view, .report], yearBE: 2567)
 
-    @Test func aSignedActorVerifies() throws {
-        #expect(signer.verify(try signer.sign(actor)) == actor)
+    @Test func aSignedActorVerifiesForItsServiceMethodAndPath() throws {
+        let token = try signer.sign(actor, for: "catalogue", method: .post, path: "/years?x=1")
+        #expect(verifier.actor(token, method: .post, path: "/years") == actor)
+        #expect(ForwardSigner(privateKey: signer.privateKey)?.publicKey == signer.publicKey)
     }
 
-    @Test func tamperedExpiredOrForeignAssertionsAreRefused() throws {
-        let token = try signer.sign(actor)
+    @Test func tamperedExpiredForeignOrMisdirectedAssertionsAreRefused() throws {
+        let token = try signer.sign(actor, for: "catalogue", method: .post, path: "/years")
         var widened = actor
         widened.rights.append(.administer)
-        let forgedPayload = try signer.sign(widened).split(separator: ".")[0] + "." + token.split(separator: ".")[1]
-        #expect(signer.verify(String(forgedPayload)) == nil)
-        #expect(signer.verify(token, now: Date().addingTimeInterval(120)) == nil)
-        #expect(ActorSigner(secret: String(repeating: "x", count: 40))!.verify(token) == nil)
-        #expect(signer.verify("garbage") == nil)
-        #expect(ActorSigner(secret: "too-short") == nil)
+        let forgedPayload = try signer.sign(widened, for: "catalogue", method: .post, path: "/years").split(separator: ".")[0]
+            + "." + token.split(separator: ".")[1]
+        #expect(verifier.actor(String(forgedPayload), method: .post, path: "/years") == nil)
+        #expect(verifier.actor(token, method: .post, path: "/years", now: Date().addingTimeInterval(120)) == nil)
+        #expect(verifier.actor(token, method: .put, path: "/years") == nil)
+        #expect(verifier.actor(token, method: .post, path: "/years/2568") == nil)
+        #expect(ForwardVerifier(publicKey: signer.publicKey, audience: "intake")!.actor(token, method: .post, path: "/years") == nil)
+        #expect(ForwardVerifier(publicKey: ForwardSigner().publicKey, audience: "catalogue")!.actor(token, method: .post, path: "/years") == nil)
+        #expect(verifier.actor("garbage", method: .post, path: "/years") == nil)
+        // A client assertion is not an actor, and the other way round.
+        let client = try signer.signClient(address: "10.0.0.7", for: "catalogue", method: .post, path: "/years")
+        #expect(verifier.actor(client, method: .post, path: "/years") == nil)
+        #expect(verifier.client(client, method: .post, path: "/years") == "10.0.0.7")
+        #expect(verifier.client(token, method: .post, path: "/years") == nil)
+        #expect(ForwardSigner(privateKey: "too-short") == nil)
+        #expect(ForwardVerifier(publicKey: "", audience: "catalogue") == nil)
     }
 }

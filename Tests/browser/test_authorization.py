@@ -6,19 +6,7 @@ import re
 import pytest
 import requests
 
-from conftest import ADMIN_PASSWORD, BASE, DEMO_PASSWORD, national_id
-
-
-def csrf_of(html):
-    match = re.search(r'name="csrf" value="([^"]+)"', html)
-    return match.group(1) if match else ""
-
-
-def signed_in(username, password):
-    s = requests.Session()
-    token = csrf_of(s.get(BASE + "/signin").text)
-    r = s.post(BASE + "/signin", data={"csrf": token, "username": username, "password": password}, allow_redirects=False)
-    return s, r
+from conftest import ADMIN_PASSWORD, BASE, DEMO_PASSWORD, csrf_of, national_id, signed_in
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import KPIRuntime
 
 /// The browser's account pages: sign-in and out, registration, year choice.
 enum AccountRoutes {
-    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool, signer: ActorSigner?) {
+    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool) {
         router.get("/") { _, context in
             AccountPages.home(context.session)
         }
@@ -25,7 +25,7 @@ enum AccountRoutes {
             switch reply.status {
             case .created:
                 struct Signed: Decodable { var token: String }
-                let signed = try JSONDecoder().decode(Signed.self, from: Data(buffer: reply.body))
+                let signed = try JSONDecoder.kpi.decode(Signed.self, from: Data(buffer: reply.body))
                 var response = Response.redirect(to: "/year", type: .normal)
                 response.setCookie(try SessionCookie.make(signed.token, secure: secureCookies))
                 return response
@@ -90,9 +90,8 @@ enum AccountRoutes {
             let s = try requireSession(context)
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
-            guard let signer else { throw PageError(status: .serviceUnavailable, messageTh: "ระบบยังไม่ได้ตั้งค่ากุญแจส่งต่อสิทธิ์ (KPI_FORWARD_KEY)") }
             let reply = try await upstreams.send(.catalogue, .post, "/years", json: ["yearBE": Int(form["year"] ?? "") ?? 0],
-                                                 actor: try signer.sign(s.actor()))
+                                                 actor: s.actor)
             guard reply.status == .created else {
                 throw PageError(status: reply.status == .forbidden ? .forbidden : .badRequest,
                                 messageTh: reply.status == .forbidden ? "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้" : AdminRoutes.problemText(reply))

@@ -98,7 +98,7 @@ enum AdminRoutes {
     static func identity<T: Decodable>(_ type: T.Type, _ upstreams: Upstreams, _ path: String, _ s: SessionInfo, _ request: Request) async throws -> T {
         let reply = try await upstreams.send(.identity, .get, path, session: request.sessionToken)
         guard reply.status == .ok else { throw PageError(status: reply.status, messageTh: problemText(reply)) }
-        return try JSONDecoder().decode(T.self, from: Data(buffer: reply.body))
+        return try JSONDecoder.kpi.decode(T.self, from: Data(buffer: reply.body))
     }
 
     static func detail(_ id: String, _ upstreams: Upstreams, _ s: SessionInfo, _ request: Request, message: String?) async throws -> Response {
@@ -113,6 +113,6 @@ enum AdminRoutes {
     /// The Thai detail of identity's problem reply.
     static func problemText(_ reply: Upstreams.Reply) -> String {
         struct P: Decodable { var detail: String? }
-        return (try? JSONDecoder().decode(P.self, from: Data(buffer: reply.body)))?.detail ?? "ทำรายการไม่สำเร็จ"
+        return (try? JSONDecoder.kpi.decode(P.self, from: Data(buffer: reply.body)))?.detail ?? "ทำรายการไม่สำเร็จ"
     }
 }

@@ -11,8 +11,11 @@ public enum GatewayService {
             let env = runtime.config.environment
             // Secure cookies whenever the public address is https (behind a TLS proxy).
             let secure = env.string("KPI_PUBLIC_URL", default: "").hasPrefix("https://")
-            if runtime.actorSigner == nil { runtime.logger.warning("KPI_FORWARD_KEY unset or shorter than 32 bytes: no rights are forwarded to the services") }
-            Routes.register(on: router, upstreams: Upstreams(environment: env), secureCookies: secure, signer: runtime.actorSigner,
+            let upstreams = Upstreams(environment: env)
+            if upstreams.signer == nil {
+                runtime.logger.warning("KPI_FORWARD_SIGNING_KEY unset or not an Ed25519 key: no rights are forwarded to the services")
+            }
+            Routes.register(on: router, upstreams: upstreams, secureCookies: secure,
                             publicURL: env.string("KPI_PUBLIC_URL", default: ""))
         },
         readiness: { runtime in

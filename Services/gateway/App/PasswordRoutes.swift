@@ -8,9 +8,7 @@ enum PasswordRoutes {
     static func ownSessions(_ upstreams: Upstreams, _ request: Request) async throws -> [PasswordPages.SessionView] {
         let reply = try await upstreams.send(.identity, .get, "/sessions", session: request.sessionToken)
         guard reply.status == .ok else { throw SignInRequired() }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode([PasswordPages.SessionView].self, from: Data(buffer: reply.body))
+        return try JSONDecoder.kpi.decode([PasswordPages.SessionView].self, from: Data(buffer: reply.body))
     }
 
     static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool) {
@@ -63,7 +61,7 @@ enum PasswordRoutes {
             let s = try requireAnswerer(context)
             let reply = try await upstreams.send(.identity, .get, "/password-requests", session: request.sessionToken)
             guard reply.status == .ok else { throw PageError(status: reply.status, messageTh: AdminRoutes.problemText(reply)) }
-            return PasswordPages.requests(try JSONDecoder().decode([PasswordPages.RequestView].self, from: Data(buffer: reply.body)), session: s)
+            return PasswordPages.requests(try JSONDecoder.kpi.decode([PasswordPages.RequestView].self, from: Data(buffer: reply.body)), session: s)
         }
         router.post("/admin/password-requests/:id/handled") { request, context in
             _ = try requireAnswerer(context)
@@ -80,7 +78,7 @@ enum PasswordRoutes {
             let userId = try AdminRoutes.id(context)
             let reply = try await upstreams.send(.identity, .post, "/users/\(userId)/password-reset", session: request.sessionToken)
             struct Temp: Decodable { var temporaryPassword: String }
-            guard reply.status == .ok, let temp = try? JSONDecoder().decode(Temp.self, from: Data(buffer: reply.body)) else {
+            guard reply.status == .ok, let temp = try? JSONDecoder.kpi.decode(Temp.self, from: Data(buffer: reply.body)) else {
                 return try await AdminRoutes.detail(userId, upstreams, s, request, message: AdminRoutes.problemText(reply))
             }
             return try await AdminRoutes.detail(userId, upstreams, s, request,

@@ -3,7 +3,7 @@ import KPIRuntime
 
 /// The gateway's public routes: the web pages and the public JSON API (/api/v1).
 enum Routes {
-    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool, signer: ActorSigner? = nil,
+    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool,
                          publicURL: String = "") {
         router.add(middleware: LanguageMiddleware())
         router.add(middleware: SessionMiddleware(upstreams: upstreams))
@@ -14,7 +14,7 @@ enum Routes {
         router.get("/units") { _, context in
             UnitPages.list(try await upstreams.getJSON([UnitView].self, .identity, "/units"), session: context.session)
         }
-        AccountRoutes.register(on: router, upstreams: upstreams, secureCookies: secureCookies, signer: signer)
+        AccountRoutes.register(on: router, upstreams: upstreams, secureCookies: secureCookies)
         AdminRoutes.register(on: router, upstreams: upstreams)
         UnitAdminRoutes.register(on: router, upstreams: upstreams)
         PasswordRoutes.register(on: router, upstreams: upstreams, secureCookies: secureCookies)

@@ -35,7 +35,7 @@ struct SessionMiddleware: RouterMiddleware {
                 return AccountPages.error(PageError(status: .badGateway, messageTh: "ระบบบางส่วนไม่ตอบสนองในขณะนี้ กรุณาลองใหม่ภายหลัง"), session: nil)
             }
             if reply.status == .ok {
-                context.session = try? JSONDecoder().decode(SessionInfo.self, from: Data(buffer: reply.body))
+                context.session = try? JSONDecoder.kpi.decode(SessionInfo.self, from: Data(buffer: reply.body))
             }
         }
         return try await next(request, context)

@@ -25,8 +25,9 @@ public enum Upstream: String, CaseIterable, Sendable {
 public struct Upstreams: Sendable {
     public let urls: [Upstream: String]
     let client: HTTPClient
-    /// Vouches to identity for the client's address (`X-KPI-Client`), with `KPI_FORWARD_KEY`.
-    let signer: ActorSigner?
+    /// Signs each forwarded request's user (`X-KPI-Actor`) and client address (`X-KPI-Client`)
+    /// for its service, method and path, with `KPI_FORWARD_SIGNING_KEY`.
+    let signer: ForwardSigner?
     let clientAddress: ClientAddress
 
     /// One client for all upstreams. A service that is down fails a request at once (no
@@ -46,13 +47,13 @@ public struct Upstreams: Sendable {
         }
         self.urls = urls
         self.client = client
-        self.signer = ActorSigner(secret: environment.string("KPI_FORWARD_KEY", default: ""))
+        self.signer = ForwardSigner(privateKey: environment.string("KPI_FORWARD_SIGNING_KEY", default: ""))
         self.clientAddress = ClientAddress(environment: environment)
     }
 
-    /// The signed `X-KPI-Client` value for this request's client, nil without a key.
-    func client(of request: Request, _ context: ServiceRequestContext) -> String? {
-        try? signer?.signClient(address: clientAddress.resolve(request, context))
+    /// This request's client address (after trusted proxies), for `send(client:)` to vouch for.
+    func client(of request: Request, _ context: ServiceRequestContext) -> String {
+        clientAddress.resolve(request, context)
     }
 
     /// The upstream's answer: status, content type and body (bounded).
@@ -72,17 +73,25 @@ public struct Upstreams: Sendable {
         try await send(service, .get, path)
     }
 
-    /// Sends a request with an optional JSON body, carrying the session token (identity
-    /// resolves and checks it) and the correlation id.
+    /// Sends a request with an optional JSON body, carrying the correlation id and, as asked,
+    /// the session token (identity resolves and checks it), the signed user (the domain
+    /// services check its rights) and the signed client address (identity throttles by it).
     public func send(_ service: Upstream, _ method: HTTPRequest.Method, _ path: String, json: (any Encodable)? = nil,
-                     session: String? = nil, actor: String? = nil, client: String? = nil) async throws -> Reply {
+                     session: String? = nil, actor: Actor? = nil, client: String? = nil) async throws -> Reply {
         guard let base = urls[service] else { throw Problem(status: .internalServerError) }
         var request = HTTPClientRequest(url: base + path)
         request.method = .init(rawValue: method.rawValue)
         if let id = Correlation.id { request.headers.add(name: "X-Correlation-Id", value: id) }
         if let session { request.headers.add(name: "X-KPI-Session", value: session) }
-        if let actor { request.headers.add(name: "X-KPI-Actor", value: actor) }
-        if let client { request.headers.add(name: "X-KPI-Client", value: client) }
+        if let actor {
+            guard let signer else {
+                throw PageError(status: .serviceUnavailable, messageTh: "ระบบยังไม่ได้ตั้งค่ากุญแจส่งต่อสิทธิ์ (KPI_FORWARD_SIGNING_KEY)")
+            }
+            request.headers.add(name: "X-KPI-Actor", value: try signer.sign(actor, for: service.rawValue, method: method, path: path))
+        }
+        if let client, let signed = try? signer?.signClient(address: client, for: service.rawValue, method: method, path: path) {
+            request.headers.add(name: "X-KPI-Client", value: signed)
+        }
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(json)))
@@ -105,7 +114,7 @@ public struct Upstreams: Sendable {
             if reply.status == .serviceUnavailable { throw Problem.busy(retryAfter: Int(reply.retryAfter ?? "") ?? 2) }
             throw Problem(status: reply.status.code >= 500 ? .badGateway : reply.status, detail: "\(service) answered \(reply.status.code)")
         }
-        return try JSONDecoder().decode(T.self, from: Data(buffer: reply.body))
+        return try JSONDecoder.kpi.decode(T.self, from: Data(buffer: reply.body))
     }
 
     /// Passes an upstream reply through unchanged (JSON API routes).

@@ -15,11 +15,11 @@ enum AccountRoutes {
     static let maxRegistrationBody = 8 * 1024 * 1024
     static let maxBody = 64 * 1024
 
-    static func register(on router: Router<ServiceRequestContext>, users: UserStore, sessions: SessionStore, signer: ActorSigner?) {
+    static func register(on router: Router<ServiceRequestContext>, users: UserStore, sessions: SessionStore, verifier: ForwardVerifier?) {
         /// The client's address as the gateway vouched for it; requests it did not sign share
         /// one address, so going around the gateway buys nothing.
         @Sendable func client(_ request: Request) -> String {
-            signer?.verifyClient(request.headers[ActorSigner.clientHeader]) ?? "unattributed"
+            verifier?.client(request.headers[ForwardVerifier.clientHeader], method: request.method, path: request.uri.path) ?? "unattributed"
         }
         let throttle = Throttle(db: users.db)
 

@@ -8,15 +8,20 @@ public enum IdentityService {
         name: "identity",
         migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
         routes: { router, runtime in
-            let sessions = SessionStore(db: runtime.db)
+            // startup has checked the key already.
+            let users = UserStore(db: runtime.db, vault: try! NationalIDVault(environment: runtime.config.environment))
+            let sessions = SessionStore(users: users)
             Routes.register(on: router, units: UnitStore(db: runtime.db), sessions: sessions)
-            AccountRoutes.register(on: router, users: UserStore(db: runtime.db), sessions: sessions, signer: runtime.actorSigner)
+            AccountRoutes.register(on: router, users: users, sessions: sessions, verifier: runtime.forwardVerifier)
         },
         startup: { runtime in
+            let vault = try NationalIDVault(environment: runtime.config.environment)
+            let sealed = try await UserStore(db: runtime.db, vault: vault).sealPlaintextNationalIds()
+            if sealed > 0 { runtime.logger.notice("national IDs stored before encryption are now sealed", metadata: ["accounts": "\(sealed)"]) }
             PasswordHasher.prepareDecoy()
             let seeded = try await UnitStore(db: runtime.db).seedIfEmpty(try seedUnits())
             if seeded > 0 { runtime.logger.info("seed units loaded", metadata: ["units": "\(seeded)"]) }
-            let accounts = try await AccountSeed(db: runtime.db).run(environment: runtime.config.environment)
+            let accounts = try await AccountSeed(db: runtime.db, vault: vault).run(environment: runtime.config.environment)
             if !accounts.isEmpty { runtime.logger.info("accounts created at start", metadata: ["accounts": "\(accounts)"]) }
         })
 

@@ -25,6 +25,8 @@ struct AccountView: Decodable, Sendable {
     var rights: [String]
     var workgroupId: Int?
     var hasRegistrationForm: Bool
+    /// Other pending or active accounts with the same national ID.
+    var sameNationalId: [String]
     var fullNameTh: String { title + firstNameTh + " " + lastNameTh }
 }
 
@@ -34,7 +36,7 @@ struct WorkgroupView: Decodable, Sendable {
 }
 
 struct AuditView: Decodable, Sendable {
-    var at: String
+    var at: Date
     var actor: String?
     var field: String
     var oldValue: String?
@@ -53,7 +55,7 @@ enum AdminPages {
         let rows = users.enumerated().map { i, u in
             let flags = rights.map { r in #"<td class="opt">\#(u.rights.contains(r.key) ? "✓" : "")</td>"# }.joined()
             return """
-                <tr><td class="num">\(i + 1)</td><td><a href="/admin/users/\(esc(u.id))">\(esc(u.fullNameTh))</a><br><span class="muted">\(esc(u.username))</span></td>\
+                <tr><td class="num">\(i + 1)</td><td><a href="/admin/users/\(esc(u.id))">\(esc(u.fullNameTh))</a>\(u.sameNationalId.isEmpty ? "" : #" <span class="badge warn" title="\#(t("เลขประจำตัวประชาชนซ้ำกับบัญชีอื่น"))">\#(t("ID ซ้ำ"))</span>"#)<br><span class="muted">\(esc(u.username))</span></td>\
                 <td class="opt">\(esc(u.position))</td><td>\(esc(unitName[u.unitCode] ?? String(u.unitCode)))</td>\
                 <td class="opt">\(esc(u.mobile))</td>\(flags)<td>\(esc(statusLabel[u.status] ?? u.status))</td></tr>
                 """
@@ -102,11 +104,12 @@ enum AdminPages {
         default: break
         }
         let history = audit.map { a in
-            "<tr><td>\(esc(String(a.at.prefix(19)).replacingOccurrences(of: "T", with: " ")))</td><td>\(esc(a.actor ?? "ระบบ"))</td><td>\(esc(a.field))</td><td>\(esc(a.oldValue ?? "")) → \(esc(a.newValue ?? ""))</td></tr>"
+            "<tr><td>\(esc(ThaiDate.dateTime(a.at)))</td><td>\(esc(a.actor ?? "ระบบ"))</td><td>\(esc(a.field))</td><td>\(esc(a.oldValue ?? "")) → \(esc(a.newValue ?? ""))</td></tr>"
         }.joined()
         return page(title: u.fullNameTh, session: session, body: """
             <h1>\(esc(u.fullNameTh))</h1>
             \(message.map { #"<p class="note" role="status">\#(esc($0))</p>"# } ?? "")
+            \(u.sameNationalId.isEmpty ? "" : #"<p class="alert" role="alert" id="same-national-id">\#(t("เลขประจำตัวประชาชนนี้ซ้ำกับบัญชี")): \#(u.sameNationalId.map { esc($0) }.joined(separator: ", ")) — \#(t("ตรวจสอบก่อนอนุมัติ บุคคลหนึ่งมีบัญชีที่ใช้งานได้บัญชีเดียว"))</p>"#)
             <div class="card"><dl class="facts">
             <dt>\(t("ชื่อผู้ใช้"))</dt><dd>\(esc(u.username))</dd>
             <dt>\(t("เลขประจำตัวประชาชน"))</dt><dd>\(esc(u.nationalId))</dd>

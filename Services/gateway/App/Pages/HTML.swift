@@ -90,7 +90,7 @@ th,td{padding:.45rem .5rem;border-bottom:1px solid var(--line);text-align:left;v
 th{background:#eef2f6;font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .muted{color:var(--muted)}
-.badge{display:inline-block;padding:0 .4rem;border-radius:.3rem;background:#e7f3e9;color:var(--ok);font-size:.85rem}
+.badge{display:inline-block;padding:0 .4rem;border-radius:.3rem;background:#e7f3e9;color:var(--ok);font-size:.85rem}.badge.warn{background:#fff4d6;color:#7a4b00}
 footer{padding:1rem;text-align:center;color:var(--muted);font-size:.85rem}
 form.inline{display:inline;margin:0}
 button.link{background:none;border:0;color:#fff;font:inherit;cursor:pointer;padding:0}

@@ -55,6 +55,9 @@ enum LanguageRoutes {
 }
 
 private let english: [String: String] = [
+    "เลขประจำตัวประชาชนซ้ำกับบัญชีอื่น": "National ID also on another account", "ID ซ้ำ": "Same ID",
+    "เลขประจำตัวประชาชนนี้ซ้ำกับบัญชี": "This national ID is also on the accounts",
+    "ตรวจสอบก่อนอนุมัติ บุคคลหนึ่งมีบัญชีที่ใช้งานได้บัญชีเดียว": "check before approving: a person may have one active account only",
     "อุปกรณ์ที่เข้าสู่ระบบด้วยบัญชีนี้": "Where this account is signed in", "เครื่องนี้": "This device",
     "ออกจากระบบเครื่องนั้น": "Sign that device out", "ออกจากระบบเครื่องนั้นแล้ว": "That device is signed out",
     "เข้าสู่ระบบเมื่อ": "Signed in", "ใช้งานล่าสุด": "Last used",

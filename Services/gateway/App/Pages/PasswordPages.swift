@@ -65,13 +65,13 @@ enum PasswordPages {
             """)
     }
 
-    struct RequestView: Decodable { var id: String; var username: String; var userId: String?; var reason: String; var note: String; var createdAt: String }
+    struct RequestView: Decodable { var id: String; var username: String; var userId: String?; var reason: String; var note: String; var createdAt: Date }
 
     static func requests(_ list: [RequestView], session s: SessionInfo) -> Response {
         let label = Dictionary(uniqueKeysWithValues: reasons)
         let rows = list.map { r in
             """
-            <tr><td>\(esc(String(r.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")))</td>\
+            <tr><td>\(esc(ThaiDate.dateTime(r.createdAt)))</td>\
             <td>\(r.userId.map { #"<a href="/admin/users/\#(esc($0))">\#(esc(r.username))</a>"# } ?? esc(r.username) + " <span class=\"muted\">(ไม่พบบัญชี)</span>")</td>\
             <td>\(esc(label[r.reason] ?? r.reason))</td><td>\(esc(r.note))</td>\
             <td><form method="post" action="/admin/password-requests/\(esc(r.id))/handled"><input type="hidden" name="csrf" value="\(esc(s.csrf))">\

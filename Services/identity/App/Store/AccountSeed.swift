@@ -9,9 +9,10 @@ import KPIRuntime
 /// demo mode only, one account of each kind, so a newcomer can try every part.
 public struct AccountSeed: Sendable {
     let db: ServiceDatabase
+    let vault: NationalIDVault
     let hasher = PasswordHasher()
 
-    public init(db: ServiceDatabase) { self.db = db }
+    public init(db: ServiceDatabase, vault: NationalIDVault) { self.db = db; self.vault = vault }
 
     public struct Account: Sendable {
         var username: String
@@ -22,6 +23,9 @@ public struct AccountSeed: Sendable {
         var unitCode: Int
         var workgroupId: Int?
         var rights: Set<Right>
+        /// The first administrator's password comes from the operator's environment: it must be
+        /// changed at the first sign-in (ASVS 2.3.1), and does not expire before then.
+        var mustChangePassword = false
     }
 
     /// `KPI_ADMIN_USERNAME` (default admin) and `KPI_ADMIN_PASSWORD` (required to create one);
@@ -40,7 +44,8 @@ public struct AccountSeed: Sendable {
         }
         if !hasAdmin, !nameTaken, !adminPassword.isEmpty {
             try await create(Account(username: name, password: adminPassword, firstNameTh: "ผู้ดูแลระบบ", lastNameTh: "KPI-Online",
-                                     position: "ผู้ดูแลระบบ", unitCode: 74, workgroupId: nil, rights: UserKind.administrator.defaultRights))
+                                     position: "ผู้ดูแลระบบ", unitCode: 74, workgroupId: nil, rights: UserKind.administrator.defaultRights,
+                                     mustChangePassword: true))
             made.append(name)
         }
         if try env.bool("KPI_DEMO", default: false) {
@@ -64,23 +69,26 @@ public struct AccountSeed: Sendable {
         let hash = try await hasher.hash(a.password)
         let id = UUID()
         let rights = "{" + a.rights.sorted().map(\.rawValue).joined(separator: ",") + "}"
+        let nid = Self.syntheticNationalId()
+        let sealed = PostgresBytes(try vault.seal(nid)), lookup = PostgresBytes(vault.lookupHash(nid))
         try await db.transaction { tx in
             try await tx.execute("""
-                INSERT INTO users (id, username, password_hash, national_id, title, first_name_th, last_name_th, first_name_en,
-                    last_name_en, staff_kind, position, office_phone, mobile, unit_code, province, email, workgroup_id, status, rights)
-                VALUES (\(id), \(a.username), \(hash), \(Self.syntheticNationalId()), 'นาย', \(a.firstNameTh), \(a.lastNameTh),
+                INSERT INTO users (id, username, password_hash, national_id_sealed, national_id_hash, title, first_name_th, last_name_th,
+                    first_name_en, last_name_en, staff_kind, position, office_phone, mobile, unit_code, province, email, workgroup_id,
+                    status, rights, must_change_password)
+                VALUES (\(id), \(a.username), \(hash), \(sealed), \(lookup), 'นาย', \(a.firstNameTh), \(a.lastNameTh),
                     'Demo', \(a.username), 'civil_servant', \(a.position), '055000000', '0800000000', \(a.unitCode),
-                    'กำแพงเพชร', \(a.username + "@example.invalid"), \(a.workgroupId), 'active', \(rights)::text[])
+                    'กำแพงเพชร', \(a.username + "@example.invalid"), \(a.workgroupId), 'active', \(rights)::text[], \(a.mustChangePassword))
                 """)
             try await tx.execute("INSERT INTO user_audit (user_id, field, new_value) VALUES (\(id), 'status', 'active (created at start)')")
         }
     }
 
     /// A valid-looking ID starting with 0 (no real person's ID starts with 0).
-    static func syntheticNationalId() -> String {
+    static func syntheticNationalId() -> NationalID {
         let body = "0" + (0..<11).map { _ in String(Int.random(in: 0...9)) }.joined()
         let d = body.compactMap(\.wholeNumberValue)
         let sum = (0..<12).reduce(0) { $0 + d[$1] * (13 - $1) }
-        return body + String((11 - sum % 11) % 10)
+        return NationalID(body + String((11 - sum % 11) % 10))!
     }
 }

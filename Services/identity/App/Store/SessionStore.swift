@@ -7,6 +7,7 @@ import KPIRuntime
 /// its SHA-256, computed by PostgreSQL.
 public struct SessionStore: Sendable {
     let db: ServiceDatabase
+    let users: UserStore
     let hasher: PasswordHasher
     let policy: Policy
 
@@ -18,8 +19,8 @@ public struct SessionStore: Sendable {
         public init() {}
     }
 
-    public init(db: ServiceDatabase, hasher: PasswordHasher = PasswordHasher(), policy: Policy = Policy()) {
-        self.db = db; self.hasher = hasher; self.policy = policy
+    public init(users: UserStore, hasher: PasswordHasher = PasswordHasher(), policy: Policy = Policy()) {
+        self.db = users.db; self.users = users; self.hasher = hasher; self.policy = policy
     }
 
     var throttle: Throttle { Throttle(db: db) }
@@ -65,7 +66,7 @@ public struct SessionStore: Sendable {
         }
         try await throttle.clear(account: name)
         try await deleteExpired()
-        guard let user = try await UserStore(db: db).find(id) else { return .refused }
+        guard let user = try await users.find(id) else { return .refused }
         return .signedIn(token: token, csrf: csrf, user: user)
     }
 
@@ -84,7 +85,7 @@ public struct SessionStore: Sendable {
             RETURNING user_id, csrf_token, year_be
             """).first else { return nil }
         let (userId, csrf, year) = try row.decode((UUID, String, Int?).self)
-        guard let user = try await UserStore(db: db).find(userId), user.status == "active" else { return nil }
+        guard let user = try await users.find(userId), user.status == "active" else { return nil }
         return Current(user: user, csrf: csrf, yearBE: year)
     }
 

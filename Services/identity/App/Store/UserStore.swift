@@ -28,16 +28,23 @@ public struct UserView: Codable, Sendable, Equatable {
     public var rights: [Right]
     public var mustChangePassword: Bool
     public var hasRegistrationForm: Bool
+    /// Other pending or active accounts with the same national ID (usernames); administrators
+    /// only, empty for anyone else.
+    public var sameNationalId: [String]
 
     public func has(_ right: Right) -> Bool { status == "active" && rights.contains(right) }
 }
 
-/// Accounts in identity's schema. Every change is recorded in `user_audit`.
+/// Accounts in identity's schema. Every change is recorded in `user_audit`. National IDs are
+/// sealed by `vault` before they reach the database.
 public struct UserStore: Sendable {
     let db: ServiceDatabase
+    let vault: NationalIDVault
     let hasher: PasswordHasher
 
-    public init(db: ServiceDatabase, hasher: PasswordHasher = PasswordHasher()) { self.db = db; self.hasher = hasher }
+    public init(db: ServiceDatabase, vault: NationalIDVault, hasher: PasswordHasher = PasswordHasher()) {
+        self.db = db; self.vault = vault; self.hasher = hasher
+    }
 
     /// A signed rights-request form: PDF, PNG or JPEG by content, at most 5 MB.
     public struct Form: Sendable {
@@ -53,7 +60,9 @@ public struct UserStore: Sendable {
         }
     }
 
-    /// Creates a pending account. Throws a 422 problem naming the fields that are wrong.
+    /// Creates a pending account. Throws a 422 problem naming the fields that are wrong. The
+    /// answer never tells whether the national ID is registered already (that would let anyone
+    /// test a person's ID); administrators see such duplicates when they approve.
     public func register(_ r: Registration, form: Form?) async throws -> UUID {
         var problems = r.problems()
         let nid = NationalID(r.nationalId)
@@ -62,17 +71,15 @@ public struct UserStore: Sendable {
         if try await db.query("SELECT 1 FROM users WHERE lower(username) = lower(\(r.username))").first != nil {
             problems["username"] = "ชื่อผู้ใช้นี้มีผู้ใช้แล้ว"
         }
-        if let nid, try await db.query("SELECT 1 FROM users WHERE national_id = \(nid.digits) AND status IN ('pending','active')").first != nil {
-            problems["nationalId"] = "เลขประจำตัวประชาชนนี้ลงทะเบียนไว้แล้ว"
-        }
         guard problems.isEmpty, let nid else { throw FieldProblems(fields: problems).problem }
         let hash = try await hasher.hash(r.password)
         let id = UUID()
+        let sealed = PostgresBytes(try vault.seal(nid)), lookup = PostgresBytes(vault.lookupHash(nid))
         try await db.transaction { tx in
             try await tx.execute("""
-                INSERT INTO users (id, username, password_hash, national_id, title, first_name_th, last_name_th,
+                INSERT INTO users (id, username, password_hash, national_id_sealed, national_id_hash, title, first_name_th, last_name_th,
                     first_name_en, last_name_en, staff_kind, position, office_phone, mobile, unit_code, province, email, status)
-                VALUES (\(id), \(r.username), \(hash), \(nid.digits), \(r.title), \(r.firstNameTh), \(r.lastNameTh),
+                VALUES (\(id), \(r.username), \(hash), \(sealed), \(lookup), \(r.title), \(r.firstNameTh), \(r.lastNameTh),
                     \(r.firstNameEn), \(r.lastNameEn), \(r.staffKind), \(r.position), \(r.officePhone), \(r.mobile),
                     \(r.unitCode), \(r.province), \(r.email), 'pending')
                 """)
@@ -85,17 +92,20 @@ public struct UserStore: Sendable {
     }
 
     static let columns = """
-        u.id, u.username, u.national_id, u.title, u.first_name_th, u.last_name_th, u.first_name_en, u.last_name_en,
+        u.id, u.username, u.national_id_sealed, u.title, u.first_name_th, u.last_name_th, u.first_name_en, u.last_name_en,
         u.staff_kind, u.position, u.office_phone, u.mobile, u.unit_code, u.province, u.email, u.workgroup_id,
         u.status, u.status_reason, array_to_string(u.rights, ','), u.must_change_password,
-        EXISTS (SELECT 1 FROM registration_forms f WHERE f.user_id = u.id)
+        EXISTS (SELECT 1 FROM registration_forms f WHERE f.user_id = u.id),
+        array_to_string(ARRAY(SELECT o.username FROM users o WHERE o.national_id_hash = u.national_id_hash AND o.id <> u.id
+              AND o.status IN ('pending', 'active') ORDER BY o.username), ',')
         """
 
-    static func view(_ row: PostgresRow, unmasked: Bool) throws -> UserView {
-        let nid = try row.decode(String.self, at: 2)
+    func view(_ row: PostgresRow, unmasked: Bool) throws -> UserView {
+        let nid = try row.decode(PostgresBytes?.self, at: 2).flatMap { vault.open($0.bytes) }
         return UserView(
             id: try row.decode(UUID.self, at: 0), username: try row.decode(String.self, at: 1),
-            nationalId: unmasked ? nid : (NationalID(nid)?.masked ?? "x"),
+            // An ID this key cannot open (the key was changed) shows as unknown, never as an error.
+            nationalId: nid.map { unmasked ? $0.digits : $0.masked } ?? "?",
             title: try row.decode(String.self, at: 3), firstNameTh: try row.decode(String.self, at: 4),
             lastNameTh: try row.decode(String.self, at: 5), firstNameEn: try row.decode(String.self, at: 6),
             lastNameEn: try row.decode(String.self, at: 7), staffKind: try row.decode(String.self, at: 8),
@@ -105,11 +115,12 @@ public struct UserStore: Sendable {
             workgroupId: try row.decode(Int?.self, at: 15), status: try row.decode(String.self, at: 16),
             statusReason: try row.decode(String?.self, at: 17),
             rights: try row.decode(String.self, at: 18).split(separator: ",").compactMap { Right(rawValue: String($0)) }.sorted(),
-            mustChangePassword: try row.decode(Bool.self, at: 19), hasRegistrationForm: try row.decode(Bool.self, at: 20))
+            mustChangePassword: try row.decode(Bool.self, at: 19), hasRegistrationForm: try row.decode(Bool.self, at: 20),
+            sameNationalId: unmasked ? try row.decode(String.self, at: 21).split(separator: ",").map(String.init) : [])
     }
 
     public func find(_ id: UUID, unmasked: Bool = false) async throws -> UserView? {
-        try await db.query("SELECT \(unescaped: Self.columns) FROM users u WHERE u.id = \(id)").first.map { try Self.view($0, unmasked: unmasked) }
+        try await db.query("SELECT \(unescaped: Self.columns) FROM users u WHERE u.id = \(id)").first.map { try view($0, unmasked: unmasked) }
     }
 
     /// The user list, filtered by status, unit and a search over names and username.
@@ -122,7 +133,7 @@ public struct UserStore: Sendable {
               AND (\(pattern)::text IS NULL OR u.username ILIKE \(pattern) OR u.first_name_th ILIKE \(pattern)
                    OR u.last_name_th ILIKE \(pattern) OR u.first_name_en ILIKE \(pattern) OR u.last_name_en ILIKE \(pattern))
             ORDER BY u.unit_code, u.first_name_th LIMIT 1000
-            """).map { try Self.view($0, unmasked: unmasked) }
+            """).map { try view($0, unmasked: unmasked) }
     }
 
     /// Approves a pending account with the default rights of its unit's kind (or `rights`).
@@ -133,6 +144,13 @@ public struct UserStore: Sendable {
                 """).first else { throw Problem(status: .notFound, detail: "ไม่พบบัญชีผู้ใช้") }
             let (status, kind) = try row.decode((String, String).self)
             guard status == "pending" else { throw Problem(status: .conflict, detail: "บัญชีนี้ไม่ได้รอการอนุมัติ") }
+            if let other = try await tx.query("""
+                SELECT o.username FROM users o JOIN users u ON u.national_id_hash = o.national_id_hash
+                WHERE u.id = \(id) AND o.id <> u.id AND o.status = 'active'
+                """).first {
+                throw Problem(status: .conflict,
+                              detail: "เลขประจำตัวประชาชนนี้เป็นของบัญชีที่ใช้งานอยู่แล้ว (\(try other.decode(String.self, at: 0))) บุคคลหนึ่งมีบัญชีที่ใช้งานได้บัญชีเดียว")
+            }
             let granted = rights ?? UserKind.forUnitKind(kind).defaultRights
             let list = "{" + granted.sorted().map(\.rawValue).joined(separator: ",") + "}"
             try await tx.execute("UPDATE users SET status = 'active', status_reason = NULL, rights = \(list)::text[], updated_at = now() WHERE id = \(id)")
@@ -190,6 +208,23 @@ public struct UserStore: Sendable {
             try await tx.execute("UPDATE users SET workgroup_id = \(workgroup), updated_at = now() WHERE id = \(id)")
             try await audit(tx, user: id, actor: actor, field: "workgroup", old: before.map(String.init), new: workgroup.map(String.init))
         }
+    }
+
+    /// Seals the IDs stored in plain text before migration 006 (once, at start).
+    public func sealPlaintextNationalIds() async throws -> Int {
+        let rows = try await db.query("SELECT id, national_id FROM users WHERE national_id IS NOT NULL").map {
+            try $0.decode((UUID, String).self)
+        }
+        try await db.transaction { tx in
+            for (id, digits) in rows {
+                guard let nid = NationalID(digits) else { continue }
+                try await tx.execute("""
+                    UPDATE users SET national_id_sealed = \(PostgresBytes(try vault.seal(nid))),
+                        national_id_hash = \(PostgresBytes(vault.lookupHash(nid))), national_id = NULL WHERE id = \(id)
+                    """)
+            }
+        }
+        return rows.count
     }
 
     public func registrationForm(_ id: UUID) async throws -> (contentType: String, bytes: [UInt8])? {
