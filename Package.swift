@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
-// Resources: a service ships its Migrations/ and Seed/ folders where it has them.
+// Resources: a service ships its Migrations/ and Seed/ folders where it has them, the gateway its
+// page templates.
 import Foundation
 import PackageDescription
 
@@ -51,19 +52,27 @@ var targets: [Target] = [
     ], path: "Tests/IntegrationTests"),
 ]
 
+/// The gateway's page templates: every `Templates` folder under its App (Core and each feature).
+func templateFolders(under folder: String) -> [String] {
+    let found = FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? []
+    return found.filter { ($0 as NSString).lastPathComponent == "Templates" }.sorted()
+}
+
 for service in services {
     let folder = Context.packageDirectory + "/Services/\(service)/App/"
     let resources = ["Migrations", "Seed"].filter { FileManager.default.fileExists(atPath: folder + $0) }
+    let templates = templateFolders(under: folder)
     targets.append(.target(
         name: appTarget(service),
         dependencies: ["KPIRuntime", "KPIEvents", "KPIContracts",
                        .product(name: "Hummingbird", package: "hummingbird"),
                        .product(name: "HTTPTypes", package: "swift-http-types")]
             + (service == "gateway" ? [.product(name: "AsyncHTTPClient", package: "async-http-client"),
-                                       .product(name: "MultipartKit", package: "multipart-kit")] : [])
-            + (service == "identity" ? ["KPIPasswords"] : []),
+                                       .product(name: "MultipartKit", package: "multipart-kit"),
+                                       .product(name: "Mustache", package: "swift-mustache")] : [])
+            + (service == "identity" ? ["KPIPasswords", .product(name: "Crypto", package: "swift-crypto")] : []),
         path: "Services/\(service)/App",
-        resources: resources.map { .copy($0) }))
+        resources: resources.map { .copy($0) } + templates.map { .process($0) }))
     targets.append(.executableTarget(
         name: service, dependencies: [.target(name: appTarget(service)), "KPIRuntime"],
         path: "Services/\(service)/Main"))
@@ -86,6 +95,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Foundation
+import KPIConcurrency
 import KPIEvents
 import KPIKafka
 import KPIPostgres
@@ -202,38 +203,5 @@ public final class OutboxRelay: Service, @unchecked Sendable {
     /// `message.max.bytes`). They go out after the rows already sent, so a consumer sees them late.
     public static func requeueDead(pool: PostgresPool) async throws -> Int {
         try await pool.execute("UPDATE outbox SET dead_at = NULL, next_attempt_at = NULL, attempts = 0 WHERE dead_at IS NOT NULL")
-    }
-}
-
-/// A signal that one waiter sleeps on until it is given or a timeout passes. A signal given
-/// while nobody waits is kept for the next wait.
-final class Wakeup: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pending = false
-    private var waiter: CheckedContinuation<Void, Never>?
-
-    func signal() {
-        let w: CheckedContinuation<Void, Never>? = lock.withLock {
-            if let w = waiter { waiter = nil; return w }
-            pending = true
-            return nil
-        }
-        w?.resume()
-    }
-
-    func wait(timeout: Duration) async {
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
-            if !Task.isCancelled { self?.signal() }
-        }
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let now: Bool = lock.withLock {
-                if pending { pending = false; return true }
-                waiter = c
-                return false
-            }
-            if now { c.resume() }
-        }
-        timer.cancel()
     }
 }

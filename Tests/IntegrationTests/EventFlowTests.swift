@@ -164,6 +164,9 @@ extension IntegrationSuite {
 
     @Test("6. one service's role cannot read another's schema")
     func rolesAreConfined() async throws {
+        // The services create their schemas at start: start them here rather than count on
+        // an earlier test having done it.
+        try await withServices([identity(), catalogue(), statistics()]) {}
         let identityPool = env.pool(as: "identity")
         #expect(try await identityPool.query("SELECT count(*) FROM identity.units").first?.decode(Int.self, at: 0) ?? 0 >= 34)
         for (role, foreign) in [("identity", "catalogue.unit_directory"), ("catalogue", "identity.units"),

@@ -1,5 +1,6 @@
 import Foundation
 @testable import GatewayService
+import KPIContracts
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -48,8 +49,10 @@ import Testing
         }
     }
 
-    @Test func htmlIsEscaped() {
-        #expect(esc("<script>\"x\"&'y'</script>") == "&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;&lt;/script&gt;")
+    @Test func templatesEscapeEveryValue() {
+        let html = Views.render("signin", ["csrf": "t", "username": "<script>\"x\"&'y'</script>"])
+        #expect(html.contains("value=\"&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;&lt;/script&gt;\""))
+        #expect(!html.contains("<script>"))
     }
 }
 
@@ -66,6 +69,39 @@ import Testing
                 #expect(response.headers[.cacheControl] == "no-store")
             }
         }
+    }
+
+    /// Every route the gateway registers, read from its router: with and without a session,
+    /// with no form (so 403, 400, 502 answers as much as 200s and redirects).
+    @Test func everyRouteAnswersWithTheSecurityHeadersWhateverItsStatus() async throws {
+        let (router, allowed) = ServiceRouter.make(tls: false)
+        var env: [String: String] = [:]
+        for upstream in Upstream.allCases { env[upstream.variable] = "http://127.0.0.1:9" }
+        Routes.register(on: router, upstreams: Upstreams(environment: EnvironmentVariables(env)), secureCookies: false)
+        allowed.load(from: router)
+        let routes = router.routes.map { ($0.method, $0.path.description) }
+        #expect(routes.count > 30, "the router lists its routes")
+        let statuses = try await Application(router: router).test(.router) { client in
+            var statuses = Set<Int>()
+            for (method, pattern) in routes + [(.get, "/no-such-page"), (.delete, "/signin")] {
+                let path = pattern.replacingOccurrences(of: ":id", with: UUID().uuidString).replacingOccurrences(of: ":code", with: "3")
+                for cookie in [nil, "kpi_session=abc"] {
+                    var headers: HTTPFields = [:]
+                    if let cookie { headers[.cookie] = cookie }
+                    let status = try await client.execute(uri: path, method: method, headers: headers) { response in
+                        let what = "\(method) \(path) → \(response.status.code)"
+                        #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(what)")
+                        #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("frame-ancestors 'none'") == true, "\(what)")
+                        #expect(response.headers[HTTPField.Name("Referrer-Policy")!] != nil, "\(what)")
+                        if !path.hasPrefix("/static/") { #expect(response.headers[.cacheControl] == "no-store", "\(what)") }
+                        return response.status.code
+                    }
+                    statuses.insert(status)
+                }
+            }
+            return statuses
+        }
+        #expect(statuses.isSuperset(of: [200, 302, 403, 404, 405, 502]), "\(statuses.sorted())")
     }
 
     @Test func aKnownPathWithTheWrongMethodIs405WithAllow() async throws {
@@ -207,5 +243,82 @@ import Testing
         #expect(ThaiDate.day("2023-10-01", in: .th) + " – " + ThaiDate.day("2024-09-30", in: .th) == "1 ต.ค. 2566 – 30 ก.ย. 2567")
         #expect(ThaiDate.day("2023-10-01", in: .en) == "1 Oct 2023")
         #expect(ThaiDate.day("not a day", in: .th) == "not a day")
+    }
+}
+
+/// Every page template parses, renders its model in both languages, and has its UI text translated.
+@Suite struct TemplateTests {
+    static let session = try! JSONDecoder().decode(SessionInfo.self, from: Data("""
+        {"user": {"id": "u1", "username": "somsri", "nationalId": "1-2345-xxxxx-xx-1", "title": "นาง", "firstNameTh": "สมศรี",
+                  "lastNameTh": "ใจดี", "position": "ครู", "unitCode": 3, "mustChangePassword": false,
+                  "rights": [\(Right.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ","))]},
+         "csrf": "csrf-token", "yearBE": 2567}
+        """.utf8))
+
+    /// Every page the gateway has, with sample data.
+    static func everyPage() -> [Response] {
+        let account = AccountView(id: "u2", username: "malee", nationalId: "1234567890121", title: "นางสาว", firstNameTh: "มาลี",
+                                  lastNameTh: "ดีใจ", firstNameEn: "Malee", lastNameEn: "Deejai", staffKind: "civil_servant", position: "ครู",
+                                  officePhone: "055111222", mobile: "0812223333", unitCode: 3, province: "กำแพงเพชร", email: "m@example.org",
+                                  status: "pending", statusReason: nil, rights: ["view", "report"], workgroupId: 5, hasRegistrationForm: true,
+                                  sameNationalId: ["malee2"])
+        let unit = UnitView(code: 3, nameTh: "โรงเรียนทดสอบ", kind: "school", active: true)
+        return [
+            AccountPages.home(nil), AccountPages.home(session), AccountPages.signIn(error: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", csrf: "c"),
+            AccountPages.pending(), AccountPages.registered(),
+            AccountPages.register(units: [unit], values: ["unitCode": "3"], errors: ["nationalId": "ผิด", "password": "สั้น"], csrf: "c"),
+            AccountPages.year(session, years: [YearView(yearBE: 2567, startsOn: "2023-10-01", endsOn: "2024-09-30")]),
+            PasswordPages.change(session, errors: ["new": "สั้น"], done: true),
+            PasswordPages.sessions(session, [.init(id: "s1", createdAt: Date(), lastSeenAt: Date(), current: true),
+                                             .init(id: "s2", createdAt: Date(), lastSeenAt: Date(), current: false)], ended: true),
+            PasswordPages.request(csrf: "c", sent: true, error: "ผิด"),
+            UnitPages.list([unit], session: nil),
+            AdminPages.users([account], units: [unit], filter: ["status": "pending"], session: session),
+            AdminPages.user(account, audit: [AuditView(at: Date(), actor: nil, field: "status", oldValue: nil, newValue: "pending")],
+                            unitName: unit.nameTh, workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศ")], session: session, message: "บันทึกแล้ว"),
+            AdminPages.units([unit], session: session, message: "ผิด", isError: true),
+            AdminPages.passwordRequests([.init(id: "r1", username: "malee", userId: nil, reason: "forgot", note: "<b>", createdAt: Date())],
+                                        session: session),
+            ErrorPage.render(PageError(status: .notFound, messageTh: "ไม่พบหน้าที่ต้องการ"), session: nil),
+        ]
+    }
+
+    @Test func everyPageRendersInBothLanguages() async throws {
+        for language in [Language.th, .en] {
+            let pages = Language.$current.withValue(language) { Self.everyPage() }
+            for page in pages {
+                let html = try await Self.text(page)
+                #expect(html.hasPrefix("<!doctype html>") && html.contains("<html lang=\"\(language.rawValue)\">"))
+                #expect(!html.contains("{{") && !html.contains("}}"), "a tag was left unrendered")
+                #expect(!html.contains("<b>"), "a value was not escaped")
+            }
+        }
+        let english = try await Self.text(Language.$current.withValue(.en) { AccountPages.signIn(csrf: "c") })
+        #expect(english.contains("Sign in") && !english.contains("ชื่อผู้ใช้"))
+        let user = try await Self.text(Self.everyPage()[12])
+        #expect(user.contains("id=\"same-national-id\"") && user.contains("malee2") && user.contains("id=\"approve\""))
+        #expect(!user.contains("id=\"disable\""), "a pending account offers approval, not disabling")
+    }
+
+    /// A response's body as text.
+    static func text(_ response: Response) async throws -> String {
+        final class Collected: ResponseBodyWriter {
+            var buffer = ByteBuffer()
+            func write(_ buffer: ByteBuffer) async throws { var b = buffer; self.buffer.writeBuffer(&b) }
+            func finish(_ trailingHeaders: HTTPFields?) async throws {}
+        }
+        let collected = Collected()
+        try await response.body.write(collected)
+        return String(buffer: collected.buffer)
+    }
+
+    @Test func everyUITextOfTheTemplatesHasItsEnglish() throws {
+        var missing: [String] = []
+        for text in try Views.templateTexts().values {
+            for match in text.matches(of: /\{\{#t\}\}(.*?)\{\{\/t\}\}/) where english[String(match.1)] == nil {
+                missing.append(String(match.1))
+            }
+        }
+        #expect(missing.isEmpty, "no English for: \(missing)")
     }
 }

@@ -130,3 +130,30 @@ import Testing
         }
     }
 }
+
+@Suite struct WakeupTests {
+    @Test func aWaitEndsWhenItsTaskIsCancelledNotAtTheTimeout() async throws {
+        let wakeup = Wakeup()
+        let started = ContinuousClock.now
+        let waiting = Task { await wakeup.wait(timeout: .seconds(60)) }
+        try await Task.sleep(for: .milliseconds(50))
+        waiting.cancel()
+        await waiting.value
+        #expect(ContinuousClock.now - started < .seconds(5))
+        // Cancelled before it starts waiting: it does not wait at all.
+        let early = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            await wakeup.wait(timeout: .seconds(60))
+        }
+        await early.value
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test func aSignalGivenBeforeTheWaitIsKept() async {
+        let wakeup = Wakeup()
+        wakeup.signal()
+        let started = ContinuousClock.now
+        await wakeup.wait(timeout: .seconds(60))
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+}

@@ -9,7 +9,7 @@ SPEC = yaml.safe_load((ROOT / "Services/gateway/openapi.yaml").read_text(encodin
 
 
 def gateway_api_routes():
-    text = (ROOT / "Services/gateway/App/Routes.swift").read_text(encoding="utf-8")
+    text = (ROOT / "Services/gateway/App/Features/PublicAPI/PublicAPIRoutes.swift").read_text(encoding="utf-8")
     assert 'router.group("/api/v1")' in text
     routes = set()
     for method, path in re.findall(r'api\.(get|post|put|patch|delete)\("([^"]+)"', text):

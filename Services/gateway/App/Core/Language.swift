@@ -54,7 +54,17 @@ enum LanguageRoutes {
     }
 }
 
-private let english: [String: String] = [
+/// Thai UI text → English. Every `{{#t}}…{{/t}}` of the templates has an entry (a unit test
+/// checks); text without one shows in Thai.
+let english: [String: String] = [
+    "กลุ่มงาน (บุคลากรสำนักงานเขต)": "Workgroup (district office staff)", "ชื่อหน่วยงาน / ประเภท": "Unit name / kind",
+    "ทั้งหมด": "In all", "บันทึกกลุ่มงาน": "Save workgroup", "รายละเอียด": "Details",
+    "รีเซ็ตรหัสผ่านได้ที่หน้าบัญชีผู้ใช้ แล้วแจ้งรหัสชั่วคราวแก่ผู้ขอ":
+        "Reset the password on the user's page, then give the temporary password to the person who asked",
+    "ส่งคำขอถึงผู้ดูแลระบบแล้ว ผู้ดูแลระบบจะติดต่อกลับพร้อมรหัสผ่านชั่วคราว":
+        "The request went to the administrators; one will contact you with a temporary password",
+    "เปิดใช้งาน": "Activate", "ไม่พบบัญชี": "no such account", "— ไม่สังกัดกลุ่มงาน —": "— no workgroup —",
+    "ระบบ": "System", "รออนุมัติ": "Waiting for approval", "รอการอนุมัติ": "Waiting for approval", "ลงทะเบียนแล้ว": "Registered",
     "เลขประจำตัวประชาชนซ้ำกับบัญชีอื่น": "National ID also on another account", "ID ซ้ำ": "Same ID",
     "เลขประจำตัวประชาชนนี้ซ้ำกับบัญชี": "This national ID is also on the accounts",
     "ตรวจสอบก่อนอนุมัติ บุคคลหนึ่งมีบัญชีที่ใช้งานได้บัญชีเดียว": "check before approving: a person may have one active account only",

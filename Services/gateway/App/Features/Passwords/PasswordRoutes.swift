@@ -3,7 +3,7 @@ import Hummingbird
 import KPIContracts
 import KPIRuntime
 
-/// Own password change, password requests, and the administrator's reset.
+/// A person's own password and sessions, and the request for a new password.
 enum PasswordRoutes {
     static func ownSessions(_ upstreams: Upstreams, _ request: Request) async throws -> [PasswordPages.SessionView] {
         let reply = try await upstreams.send(.identity, .get, "/sessions", session: request.sessionToken)
@@ -13,11 +13,11 @@ enum PasswordRoutes {
 
     static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool) {
         router.get("/sessions") { request, context in
-            let s = try AccountRoutes.requireSession(context)
+            let s = try requireSession(context)
             return PasswordPages.sessions(s, try await ownSessions(upstreams, request))
         }
         router.post("/sessions/:id/end") { request, context in
-            let s = try AccountRoutes.requireSession(context)
+            let s = try requireSession(context)
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
             let id = context.parameters.get("id") ?? ""
@@ -27,10 +27,10 @@ enum PasswordRoutes {
             return PasswordPages.sessions(s, try await ownSessions(upstreams, request), ended: true)
         }
         router.get("/password") { _, context in
-            PasswordPages.change(try AccountRoutes.requireSession(context))
+            PasswordPages.change(try requireSession(context))
         }
         router.post("/password") { request, context in
-            let s = try AccountRoutes.requireSession(context)
+            let s = try requireSession(context)
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
             let reply = try await upstreams.send(.identity, .put, "/sessions/current/password",
@@ -40,11 +40,11 @@ enum PasswordRoutes {
                 changed.user.mustChangePassword = false
                 return PasswordPages.change(changed, done: true)
             }
-            return PasswordPages.change(s, errors: AccountRoutes.fieldErrors(reply), status: .unprocessableContent)
+            return PasswordPages.change(s, errors: reply.fieldErrors, status: .unprocessableContent)
         }
 
         router.get("/forgot") { request, _ in
-            try AccountRoutes.withAnonymousCSRF(request, secure: secureCookies) { PasswordPages.request(csrf: $0) }
+            try withAnonymousCSRF(request, secure: secureCookies) { PasswordPages.request(csrf: $0) }
         }
         router.post("/forgot") { request, context in
             let form = try await Forms.fields(request)
@@ -54,44 +54,8 @@ enum PasswordRoutes {
                                                  client: upstreams.client(of: request, context))
             let csrf = form["csrf"] ?? ""
             return reply.status == .accepted ? PasswordPages.request(csrf: csrf, sent: true)
-                : PasswordPages.request(csrf: csrf, error: AdminRoutes.problemText(reply))
+                : PasswordPages.request(csrf: csrf, error: reply.problemText)
         }
-
-        router.get("/admin/password-requests") { request, context in
-            let s = try requireAnswerer(context)
-            let reply = try await upstreams.send(.identity, .get, "/password-requests", session: request.sessionToken)
-            guard reply.status == .ok else { throw PageError(status: reply.status, messageTh: AdminRoutes.problemText(reply)) }
-            return PasswordPages.requests(try JSONDecoder.kpi.decode([PasswordPages.RequestView].self, from: Data(buffer: reply.body)), session: s)
-        }
-        router.post("/admin/password-requests/:id/handled") { request, context in
-            _ = try requireAnswerer(context)
-            let form = try await Forms.fields(request)
-            try checkCSRF(form["csrf"], request: request, context: context)
-            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw PageError(status: .notFound, messageTh: "ไม่พบคำขอ") }
-            _ = try await upstreams.send(.identity, .post, "/password-requests/\(id.uuidString.lowercased())/handled", session: request.sessionToken)
-            return Response.redirect(to: "/admin/password-requests", type: .normal)
-        }
-        router.post("/admin/users/:id/password-reset") { request, context in
-            let s = try AdminRoutes.requireAdmin(context)
-            let form = try await Forms.fields(request)
-            try checkCSRF(form["csrf"], request: request, context: context)
-            let userId = try AdminRoutes.id(context)
-            let reply = try await upstreams.send(.identity, .post, "/users/\(userId)/password-reset", session: request.sessionToken)
-            struct Temp: Decodable { var temporaryPassword: String }
-            guard reply.status == .ok, let temp = try? JSONDecoder.kpi.decode(Temp.self, from: Data(buffer: reply.body)) else {
-                return try await AdminRoutes.detail(userId, upstreams, s, request, message: AdminRoutes.problemText(reply))
-            }
-            return try await AdminRoutes.detail(userId, upstreams, s, request,
-                                                message: "รหัสผ่านชั่วคราว (แสดงครั้งเดียว ผู้ใช้ต้องเปลี่ยนเมื่อเข้าสู่ระบบ): \(temp.temporaryPassword)")
-        }
-    }
-
-    static func requireAnswerer(_ context: ServiceRequestContext) throws -> SessionInfo {
-        guard let s = context.session else { throw SignInRequired() }
-        guard s.has(.administer) || s.has(.answerRequests) else {
-            throw PageError(status: .forbidden, messageTh: "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้")
-        }
-        return s
     }
 }
 

@@ -131,3 +131,14 @@ public struct Upstreams: Sendable {
         return reply.status == .ok
     }
 }
+
+extension Upstreams.Reply {
+    /// The Thai detail of a service's problem reply.
+    var problemText: String {
+        struct P: Decodable { var detail: String? }
+        return (try? JSONDecoder.kpi.decode(P.self, from: Data(buffer: body)))?.detail ?? "ทำรายการไม่สำเร็จ"
+    }
+
+    /// The `fields` of a service's 422 problem: field → Thai message.
+    var fieldErrors: [String: String] { Problem.fields(in: Array(buffer: body)) }
+}

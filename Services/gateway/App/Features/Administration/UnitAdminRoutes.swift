@@ -8,11 +8,11 @@ enum UnitAdminRoutes {
     static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams) {
         let units = router.group("/admin/units")
         units.get("") { _, context in
-            let s = try AdminRoutes.requireAdmin(context)
-            return UnitAdminPages.list(try await upstreams.getJSON([UnitView].self, .identity, "/units"), session: s)
+            let s = try UserAdminRoutes.requireAdmin(context)
+            return AdminPages.units(try await upstreams.getJSON([UnitView].self, .identity, "/units"), session: s)
         }
         units.post("") { request, context in
-            let s = try AdminRoutes.requireAdmin(context)
+            let s = try UserAdminRoutes.requireAdmin(context)
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
             struct Body: Encodable { var code: Int; var nameTh: String; var kind: String }
@@ -22,7 +22,7 @@ enum UnitAdminRoutes {
             let reply = try await upstreams.send(.identity, .post, "/units",
                                                  json: Body(code: code, nameTh: form["nameTh"] ?? "", kind: form["kind"] ?? ""),
                                                  session: request.sessionToken)
-            return try await page(upstreams, s, reply.status == .created ? "เพิ่มหน่วยงานแล้ว" : AdminRoutes.problemText(reply),
+            return try await page(upstreams, s, reply.status == .created ? "เพิ่มหน่วยงานแล้ว" : reply.problemText,
                                   isError: reply.status != .created)
         }
         for (action, active) in [("deactivate", false), ("activate", true)] {
@@ -46,7 +46,7 @@ enum UnitAdminRoutes {
 
     static func change(_ request: Request, _ context: ServiceRequestContext, _ upstreams: Upstreams,
                        _ body: [String: Value], form: [String: String]? = nil) async throws -> Response {
-        let s = try AdminRoutes.requireAdmin(context)
+        let s = try UserAdminRoutes.requireAdmin(context)
         let fields: [String: String]
         if let form { fields = form } else { fields = try await Forms.fields(request) }
         try checkCSRF(fields["csrf"], request: request, context: context)
@@ -54,11 +54,11 @@ enum UnitAdminRoutes {
             throw PageError(status: .notFound, messageTh: "ไม่พบหน่วยงาน")
         }
         let reply = try await upstreams.send(.identity, .patch, "/units/\(code)", json: body, session: request.sessionToken)
-        return try await page(upstreams, s, reply.status == .ok ? "บันทึกหน่วยงาน \(code) แล้ว" : AdminRoutes.problemText(reply),
+        return try await page(upstreams, s, reply.status == .ok ? "บันทึกหน่วยงาน \(code) แล้ว" : reply.problemText,
                               isError: reply.status != .ok)
     }
 
     static func page(_ upstreams: Upstreams, _ s: SessionInfo, _ message: String, isError: Bool) async throws -> Response {
-        UnitAdminPages.list(try await upstreams.getJSON([UnitView].self, .identity, "/units"), session: s, message: message, isError: isError)
+        AdminPages.units(try await upstreams.getJSON([UnitView].self, .identity, "/units"), session: s, message: message, isError: isError)
     }
 }

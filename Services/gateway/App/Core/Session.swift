@@ -32,7 +32,7 @@ struct SessionMiddleware: RouterMiddleware {
                 reply = try await upstreams.send(.identity, .get, "/sessions/current", session: token)
             } catch where !request.uri.path.hasPrefix("/api/") {
                 // identity is down: a friendly page, not a problem document.
-                return AccountPages.error(PageError(status: .badGateway, messageTh: "ระบบบางส่วนไม่ตอบสนองในขณะนี้ กรุณาลองใหม่ภายหลัง"), session: nil)
+                return ErrorPage.render(PageError(status: .badGateway, messageTh: "ระบบบางส่วนไม่ตอบสนองในขณะนี้ กรุณาลองใหม่ภายหลัง"), session: nil)
             }
             if reply.status == .ok {
                 context.session = try? JSONDecoder.kpi.decode(SessionInfo.self, from: Data(buffer: reply.body))
@@ -44,6 +44,24 @@ struct SessionMiddleware: RouterMiddleware {
 
 extension Request {
     var sessionToken: String? { cookies[SessionCookie.name]?.value }
+}
+
+/// Thrown by pages that need a signed-in user: they redirect to the sign-in page.
+struct SignInRequired: Error {}
+
+/// The signed-in user, or a redirect to the sign-in page.
+func requireSession(_ context: ServiceRequestContext) throws -> SessionInfo {
+    guard let s = context.session else { throw SignInRequired() }
+    return s
+}
+
+/// Shows a form before sign-in with a double-submit CSRF token (cookie + hidden field).
+func withAnonymousCSRF(_ request: Request, secure: Bool, _ render: (String) -> Response) throws -> Response {
+    let token = request.cookies[SessionCookie.anonymousCSRF]?.value ?? randomToken()
+    var response = render(token)
+    response.setCookie(try Cookie.validated(name: SessionCookie.anonymousCSRF, value: token, path: "/", secure: secure,
+                                            httpOnly: true, sameSite: .strict))
+    return response
 }
 
 /// Checks the CSRF token of a state-changing form: the session's token when signed in, else

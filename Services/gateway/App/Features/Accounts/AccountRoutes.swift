@@ -77,7 +77,7 @@ enum AccountRoutes {
                 throw PageError(status: .badRequest, messageTh: "ลงทะเบียนไม่สำเร็จ กรุณาลองอีกครั้ง")
             }
             let units = try await upstreams.getJSON([UnitView].self, .identity, "/units")
-            return AccountPages.register(units: units, values: values, errors: fieldErrors(reply), csrf: try parts["csrf"]?.text ?? "",
+            return AccountPages.register(units: units, values: values, errors: reply.fieldErrors, csrf: try parts["csrf"]?.text ?? "",
                                          status: .unprocessableContent)
         }
 
@@ -94,7 +94,7 @@ enum AccountRoutes {
                                                  actor: s.actor)
             guard reply.status == .created else {
                 throw PageError(status: reply.status == .forbidden ? .forbidden : .badRequest,
-                                messageTh: reply.status == .forbidden ? "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้" : AdminRoutes.problemText(reply))
+                                messageTh: reply.status == .forbidden ? "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้" : reply.problemText)
             }
             return Response.redirect(to: "/year", type: .normal)
         }
@@ -111,29 +111,7 @@ enum AccountRoutes {
             return Response.redirect(to: "/", type: .normal)
         }
     }
-
-    static func requireSession(_ context: ServiceRequestContext) throws -> SessionInfo {
-        guard let s = context.session else { throw SignInRequired() }
-        return s
-    }
-
-    /// Shows a form before sign-in with a double-submit CSRF token (cookie + hidden field).
-    static func withAnonymousCSRF(_ request: Request, secure: Bool, _ render: (String) -> Response) throws -> Response {
-        let token = request.cookies[SessionCookie.anonymousCSRF]?.value ?? randomToken()
-        var response = render(token)
-        response.setCookie(try Cookie.validated(name: SessionCookie.anonymousCSRF, value: token, path: "/", secure: secure,
-                                                httpOnly: true, sameSite: .strict))
-        return response
-    }
-
-    /// The `fields` of identity's 422 problem ("field: message; …").
-    static func fieldErrors(_ reply: Upstreams.Reply) -> [String: String] {
-        Problem.fields(in: Array(buffer: reply.body))
-    }
 }
-
-/// Thrown by pages that need a signed-in user: they redirect to the sign-in page.
-struct SignInRequired: Error {}
 
 /// The registration as identity's `POST /registrations` takes it.
 struct RegistrationBody: Encodable {

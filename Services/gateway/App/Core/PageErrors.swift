@@ -13,17 +13,24 @@ struct PageErrorMiddleware: RouterMiddleware {
         } catch is SignInRequired {
             return Response.redirect(to: "/signin", type: .found)
         } catch let e as PageError {
-            return AccountPages.error(e, session: context.session)
+            return ErrorPage.render(e, session: context.session)
         } catch let p as Problem where p.status == .serviceUnavailable {
-            var page = AccountPages.error(PageError(status: p.status, messageTh: Problem.busy().detail ?? ""), session: context.session)
+            var page = ErrorPage.render(PageError(status: p.status, messageTh: Problem.busy().detail ?? ""), session: context.session)
             page.headers[.retryAfter] = String(p.retryAfter ?? 2)
             return page
         } catch let p as Problem {
             let message = p.status == .badGateway ? "ระบบบางส่วนไม่ตอบสนองในขณะนี้ กรุณาลองใหม่ภายหลัง"
                 : p.status == .notFound ? "ไม่พบหน้าที่ต้องการ" : p.status == .forbidden ? "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้" : "คำขอไม่ถูกต้อง"
-            return AccountPages.error(PageError(status: p.status, messageTh: message), session: context.session)
+            return ErrorPage.render(PageError(status: p.status, messageTh: message), session: context.session)
         } catch let e as HTTPError where e.status == .notFound {
-            return AccountPages.error(PageError(status: .notFound, messageTh: "ไม่พบหน้าที่ต้องการ"), session: context.session)
+            return ErrorPage.render(PageError(status: .notFound, messageTh: "ไม่พบหน้าที่ต้องการ"), session: context.session)
         }
+    }
+}
+
+/// The friendly page of an error: what went wrong in the page's language, and the way home.
+enum ErrorPage {
+    static func render(_ e: PageError, session: SessionInfo?) -> Response {
+        Views.page("error", title: "เกิดข้อผิดพลาด", session: session, status: e.status, ["message": t(e.messageTh)])
     }
 }

@@ -6,7 +6,7 @@ import KPIRuntime
 
 /// User administration pages. The gateway checks the right for the menu and the page; identity
 /// checks it again on every call it receives.
-enum AdminRoutes {
+enum UserAdminRoutes {
     static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams) {
         let admin = router.group("/admin/users")
 
@@ -19,7 +19,7 @@ enum AdminRoutes {
             query.queryItems = filter.filter { !$0.value.isEmpty }.map { URLQueryItem(name: $0.key, value: $0.value) }
             let users = try await identity([AccountView].self, upstreams, "/users?" + (query.percentEncodedQuery ?? ""), s, request)
             let units = try await upstreams.getJSON([UnitView].self, .identity, "/units")
-            return AdminPages.list(users, units: units, filter: filter, session: s)
+            return AdminPages.users(users, units: units, filter: filter, session: s)
         }
         admin.get(":id") { request, context in
             let s = try requireAdmin(context)
@@ -52,7 +52,7 @@ enum AdminRoutes {
                 let userId = try id(context)
                 let (path, body) = target(userId, form)
                 let reply = try await upstreams.send(.identity, method, path, json: body, session: request.sessionToken)
-                return try await detail(userId, upstreams, s, request, message: reply.status == .noContent ? done : problemText(reply))
+                return try await detail(userId, upstreams, s, request, message: reply.status == .noContent ? done : reply.problemText)
             }
         }
         admin.post(":id/workgroup") { request, context in
@@ -63,7 +63,7 @@ enum AdminRoutes {
             struct Body: Encodable { var workgroupId: Int? }
             let reply = try await upstreams.send(.identity, .put, "/users/\(userId)/workgroup",
                                                  json: Body(workgroupId: Int(form["workgroupId"] ?? "")), session: request.sessionToken)
-            return try await detail(userId, upstreams, s, request, message: reply.status == .noContent ? "บันทึกกลุ่มงานแล้ว" : problemText(reply))
+            return try await detail(userId, upstreams, s, request, message: reply.status == .noContent ? "บันทึกกลุ่มงานแล้ว" : reply.problemText)
         }
         admin.post(":id/rights") { request, context in
             let s = try requireAdmin(context)
@@ -78,7 +78,7 @@ enum AdminRoutes {
             try checkCSRF(csrf, request: request, context: context)
             let userId = try id(context)
             let reply = try await upstreams.send(.identity, .put, "/users/\(userId)/rights", json: ["rights": rights], session: request.sessionToken)
-            return try await detail(userId, upstreams, s, request, message: reply.status == .noContent ? "บันทึกสิทธิ์แล้ว" : problemText(reply))
+            return try await detail(userId, upstreams, s, request, message: reply.status == .noContent ? "บันทึกสิทธิ์แล้ว" : reply.problemText)
         }
     }
 
@@ -97,7 +97,7 @@ enum AdminRoutes {
 
     static func identity<T: Decodable>(_ type: T.Type, _ upstreams: Upstreams, _ path: String, _ s: SessionInfo, _ request: Request) async throws -> T {
         let reply = try await upstreams.send(.identity, .get, path, session: request.sessionToken)
-        guard reply.status == .ok else { throw PageError(status: reply.status, messageTh: problemText(reply)) }
+        guard reply.status == .ok else { throw PageError(status: reply.status, messageTh: reply.problemText) }
         return try JSONDecoder.kpi.decode(T.self, from: Data(buffer: reply.body))
     }
 
@@ -106,13 +106,7 @@ enum AdminRoutes {
         let audit = try await identity([AuditView].self, upstreams, "/users/\(id)/audit", s, request)
         let units = try await upstreams.getJSON([UnitView].self, .identity, "/units")
         let groups = try await upstreams.getJSON([WorkgroupView].self, .identity, "/workgroups")
-        return AdminPages.detail(user, audit: audit, unitName: units.first { $0.code == user.unitCode }?.nameTh ?? "", workgroups: groups,
+        return AdminPages.user(user, audit: audit, unitName: units.first { $0.code == user.unitCode }?.nameTh ?? "", workgroups: groups,
                                  session: s, message: message)
-    }
-
-    /// The Thai detail of identity's problem reply.
-    static func problemText(_ reply: Upstreams.Reply) -> String {
-        struct P: Decodable { var detail: String? }
-        return (try? JSONDecoder.kpi.decode(P.self, from: Data(buffer: reply.body)))?.detail ?? "ทำรายการไม่สำเร็จ"
     }
 }

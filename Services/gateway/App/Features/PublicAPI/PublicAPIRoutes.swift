@@ -1,0 +1,19 @@
+import Hummingbird
+import KPIRuntime
+
+/// The public JSON API (/api/v1): read-only, open to everyone, answers and errors as JSON
+/// (problem details), passed through from the service that owns the data.
+enum PublicAPIRoutes {
+    static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams) {
+        let api = router.group("/api/v1")
+        api.get("/units") { _, _ in try await upstreams.forward(.identity, "/units") }
+        api.get("/units/:code") { _, context in
+            guard let code = context.parameters.get("code", as: Int.self) else {
+                throw Problem(status: .badRequest, detail: "unit code must be a number")
+            }
+            return try await upstreams.forward(.identity, "/units/\(code)")
+        }
+        api.get("/years") { _, _ in try await upstreams.forward(.catalogue, "/years") }
+        api.get("/statistics/units") { _, _ in try await upstreams.forward(.statistics, "/public/units") }
+    }
+}
