@@ -81,7 +81,7 @@ func burst(_ count: Int) async throws -> Double {
     for batch in stride(from: codes.lowerBound, through: codes.upperBound, by: 500) {
         let end = min(batch + 499, codes.upperBound)
         try await db.transaction { tx in
-            try await units.insertAll((batch...end).map { OrgUnit(code: $0, nameTh: "หน่วยวัดปริมาณ \($0)", kind: .other) }, tx: tx)
+            try await units.insertAll((batch...end).map { OrgUnit(code: $0, nameTh: "หน่วยวัดปริมาณ \($0)", kind: .other, areaCode: 74) }, tx: tx)
         }
     }
     let written = Date().timeIntervalSince(start)
@@ -127,7 +127,7 @@ switch mode {
 case "latency":
     let codes = firstCode...(firstCode + count - 1)
     for code in codes {
-        try await units.create(OrgUnit(code: code, nameTh: "หน่วยวัดเวลา \(code)", kind: .other))
+        try await units.create(OrgUnit(code: code, nameTh: "หน่วยวัดเวลา \(code)", kind: .other, areaCode: 74))
         try await waitApplied("statistics", codes: code...code)
     }
     try await waitApplied("catalogue", codes: codes)

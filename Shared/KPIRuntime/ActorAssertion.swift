@@ -11,15 +11,20 @@ public struct Actor: Codable, Sendable, Equatable {
     public var userId: String
     public var username: String
     public var unitCode: Int
+    /// The user's area office; nil for the nation's staff. Rights apply within it.
+    public var areaCode: Int?
     public var rights: [Right]
     public var yearBE: Int?
 
-    public init(userId: String, username: String, unitCode: Int, rights: [Right], yearBE: Int?) {
-        self.userId = userId; self.username = username; self.unitCode = unitCode; self.rights = rights
+    public init(userId: String, username: String, unitCode: Int, areaCode: Int?, rights: [Right], yearBE: Int?) {
+        self.userId = userId; self.username = username; self.unitCode = unitCode; self.areaCode = areaCode; self.rights = rights
         self.yearBE = yearBE
     }
 
     public func has(_ right: Right) -> Bool { rights.contains(right) }
+
+    /// True when the user's rights reach `area`: their own area office, or any for the nation's staff.
+    public func reaches(area: Int?) -> Bool { areaCode == nil || areaCode == area }
 }
 
 /// What one signature covers: the value, the service it is for, the request it rides on and

@@ -33,6 +33,8 @@ public struct SessionInfo: Codable, Sendable {
         public var lastNameTh: String
         public var position: String
         public var unitCode: Int
+        /// The area office of the user's unit; nil for the nation's staff (they reach every area).
+        public var areaCode: Int?
         public var rights: [Right]
         public var mustChangePassword: Bool
     }
@@ -44,7 +46,7 @@ public struct SessionInfo: Codable, Sendable {
 
     /// What the gateway asserts to the domain services for this user.
     public var actor: Actor {
-        Actor(userId: user.id, username: user.username, unitCode: user.unitCode, rights: user.rights, yearBE: yearBE)
+        Actor(userId: user.id, username: user.username, unitCode: user.unitCode, areaCode: user.areaCode, rights: user.rights, yearBE: yearBE)
     }
 }
 

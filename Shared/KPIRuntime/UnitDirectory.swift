@@ -13,9 +13,9 @@ public enum UnitDirectory {
     }
 
     struct State: Encodable {
-        var code: Int, name_th: String, kind: String, active: Bool, version: Int
+        var code: Int, name_th: String, kind: String, area_code: Int?, active: Bool, version: Int
         init(_ e: some UnitStateEvent) {
-            code = e.code; name_th = e.nameTh; kind = e.kind.rawValue; active = e.active; version = e.version
+            code = e.code; name_th = e.nameTh; kind = e.kind.rawValue; area_code = e.areaCode; active = e.active; version = e.version
         }
     }
 
@@ -23,11 +23,11 @@ public enum UnitDirectory {
     static func upsert(_ states: [State], tx: Transaction) async throws {
         let json = String(decoding: try JSONEncoder().encode(states), as: UTF8.self)
         try await tx.execute("""
-            INSERT INTO unit_directory (code, name_th, kind, active, version)
-            SELECT DISTINCT ON (code) code, name_th, kind, active, version
-            FROM jsonb_to_recordset(\(json)::jsonb) AS r(code int, name_th text, kind text, active boolean, version int)
+            INSERT INTO unit_directory (code, name_th, kind, area_code, active, version)
+            SELECT DISTINCT ON (code) code, name_th, kind, area_code, active, version
+            FROM jsonb_to_recordset(\(json)::jsonb) AS r(code int, name_th text, kind text, area_code int, active boolean, version int)
             ORDER BY code, version DESC
-            ON CONFLICT (code) DO UPDATE SET name_th = EXCLUDED.name_th, kind = EXCLUDED.kind,
+            ON CONFLICT (code) DO UPDATE SET name_th = EXCLUDED.name_th, kind = EXCLUDED.kind, area_code = EXCLUDED.area_code,
                 active = EXCLUDED.active, version = EXCLUDED.version, updated_at = clock_timestamp()
             WHERE unit_directory.version < EXCLUDED.version
             """)

@@ -171,8 +171,8 @@ extension IntegrationSuite {
             #expect(reply.status == 401)
             let token = try await FirstAdmin.token(identity: id.baseURL)
             let unit = Int.random(in: 70_000...79_999)
-            struct NewUnit: Encodable { var code: Int; var nameTh: String; var kind: String }
-            let added = try await httpSend("POST", "\(id.baseURL)/units", json: NewUnit(code: unit, nameTh: "หน่วยทดสอบ", kind: "other"),
+            struct NewUnit: Encodable { var code: Int; var nameTh: String; var kind: String; var areaCode: Int }
+            let added = try await httpSend("POST", "\(id.baseURL)/units", json: NewUnit(code: unit, nameTh: "หน่วยทดสอบ", kind: "other", areaCode: 74),
                                            headers: [("X-KPI-Session", token)])
             #expect(added.status == 201)
             let log = id.logText()

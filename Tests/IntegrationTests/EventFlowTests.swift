@@ -17,21 +17,21 @@ extension IntegrationSuite {
     func statistics() -> ServiceProcess { ServiceProcess("statistics", port: 18085) }
 
     func schools() async throws -> Int {
-        try await Admin.int("SELECT COALESCE((SELECT units FROM statistics.unit_totals WHERE kind = 'school'), 0)")
+        try await Admin.int("SELECT COALESCE(sum(units), 0)::int FROM statistics.unit_totals WHERE kind = 'school'")
     }
 
     func makeUnit(_ code: Int) -> OrgUnit {
-        OrgUnit(code: code, nameTh: "โรงเรียนทดสอบ \(code)", kind: .school)
+        OrgUnit(code: code, nameTh: "โรงเรียนทดสอบ \(code)", kind: .school, areaCode: 74)
     }
 
     @Test("1. an event from identity's outbox reaches catalogue's and statistics' inbox and effect exactly once")
     func exactlyOnce() async throws {
         try await withServices([identity(), catalogue(), statistics()]) {
-            // First start loads the 34 seed units through the same path.
+            // First start loads the nation and the 34 seed units through the same path.
             try await eventually("seed units projected") {
                 let inCatalogue = try await Admin.int("SELECT count(*) FROM catalogue.unit_directory WHERE code <= 76")
                 let inStatistics = try await Admin.int("SELECT count(*) FROM statistics.unit_directory WHERE code <= 76")
-                return inCatalogue == 34 && inStatistics == 34
+                return inCatalogue == 35 && inStatistics == 35
             }
             let schoolsBefore = try await schools()
             try await UnitStore(db: env.identityDatabase()).create(makeUnit(1001))
@@ -59,7 +59,7 @@ extension IntegrationSuite {
     func redeliveryChangesNothing() async throws {
         let snapshot: @Sendable () async throws -> [String] = {
             try await TestEnvironment.admin.query("""
-                SELECT 'totals', kind || '=' || units FROM statistics.unit_totals
+                SELECT 'totals', area_code || ':' || kind || '=' || units FROM statistics.unit_totals
                 UNION ALL SELECT 'dir', code || ':' || version FROM statistics.unit_directory
                 UNION ALL SELECT 'inbox', count(*)::text FROM statistics.inbox
                 UNION ALL SELECT 'cat', count(*)::text FROM catalogue.unit_directory ORDER BY 1, 2
@@ -168,7 +168,7 @@ extension IntegrationSuite {
         // an earlier test having done it.
         try await withServices([identity(), catalogue(), statistics()]) {}
         let identityPool = env.pool(as: "identity")
-        #expect(try await identityPool.query("SELECT count(*) FROM identity.units").first?.decode(Int.self, at: 0) ?? 0 >= 34)
+        #expect(try await identityPool.query("SELECT count(*) FROM identity.units").first?.decode(Int.self, at: 0) ?? 0 >= 35)
         for (role, foreign) in [("identity", "catalogue.unit_directory"), ("catalogue", "identity.units"),
                                 ("statistics", "catalogue.inbox"), ("review", "statistics.unit_totals")] {
             let pool = env.pool(as: role)

@@ -11,7 +11,7 @@ extension IntegrationSuite {
     let catalogue = ServiceProcess("catalogue", port: 18121, environment: ["KPI_FORWARD_VERIFY_KEY": gatewayKey.publicKey])
 
     func actor(_ rights: [Right]) -> Actor {
-        Actor(userId: UUID().uuidString, username: "tester", unitCode: 74, rights: rights, yearBE: 2567)
+        Actor(userId: UUID().uuidString, username: "tester", unitCode: 74, areaCode: 74, rights: rights, yearBE: 2567)
     }
 
     @Test("catalogue's POST /years: 401 without, with a forged, expired or misdirected actor; 403 without the right; 201 with it")

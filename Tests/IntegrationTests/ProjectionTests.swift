@@ -86,7 +86,7 @@ extension IntegrationSuite {
         let directoryInbox = "SELECT count(*) FROM statistics.inbox WHERE projection = 'unit_directory'"
         try await withServices([ServiceProcess("identity", port: 18081), stats]) {
             // A fresh unit, so the history surely holds something statistics applied.
-            try await UnitStore(db: env.identityDatabase()).create(OrgUnit(code: 5001, nameTh: "โรงเรียนสร้างใหม่", kind: .school))
+            try await UnitStore(db: env.identityDatabase()).create(OrgUnit(code: 5001, nameTh: "โรงเรียนสร้างใหม่", kind: .school, areaCode: 74))
             try await eventually("unit 5001 counted") {
                 try await Admin.int("SELECT count(*) FROM statistics.unit_totals_members WHERE code = 5001") == 1
             }
@@ -104,7 +104,7 @@ extension IntegrationSuite {
             #expect(try await Admin.int(PostgresQuery(unsafeSQL: directoryInbox)) == directoryBefore)
             #expect(try await Admin.int("SELECT count(*) FROM statistics.projections WHERE rebuilding_since IS NOT NULL") == 0)
             // The live consumer applies new events to the rebuilt projection again.
-            try await UnitStore(db: env.identityDatabase()).create(OrgUnit(code: 5002, nameTh: "โรงเรียนสร้างใหม่ 2", kind: .school))
+            try await UnitStore(db: env.identityDatabase()).create(OrgUnit(code: 5002, nameTh: "โรงเรียนสร้างใหม่ 2", kind: .school, areaCode: 74))
             try await eventually("unit 5002 counted after the rebuild") {
                 try await Admin.int("SELECT count(*) FROM statistics.unit_totals_members WHERE code = 5002") == 1
             }

@@ -93,7 +93,7 @@ extension IntegrationSuite {
         let id = "corr" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(20).lowercased()
         try await withServices([ServiceProcess("identity", port: 18091), stats]) {
             try await Correlation.$id.withValue(id) {
-                try await UnitStore(db: env.identityDatabase()).create(OrgUnit(code: 4001, nameTh: "หน่วยทดสอบ", kind: .other))
+                try await UnitStore(db: env.identityDatabase()).create(OrgUnit(code: 4001, nameTh: "หน่วยทดสอบ", kind: .other, areaCode: 74))
             }
             #expect(try await Admin.int("SELECT count(*) FROM identity.outbox WHERE correlation_id = \(id)") == 1)
             try await eventually("statistics logged the event with the correlation id") {

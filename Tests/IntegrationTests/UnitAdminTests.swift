@@ -1,4 +1,5 @@
 import Foundation
+import KPIPostgres
 import Testing
 
 /// An administrator adds, renames and deactivates a unit; the events carry each change to the
@@ -22,9 +23,10 @@ extension IntegrationSuite {
                 let total = try await Admin.int("SELECT count(*) FROM identity.units WHERE active")
                 return try await Admin.int("SELECT COALESCE(sum(units), 0)::int FROM statistics.unit_totals") == total
             }
-            let before = try await Admin.int("SELECT COALESCE((SELECT units FROM statistics.unit_totals WHERE kind = 'school'), 0)")
+            let schools = "SELECT COALESCE(sum(units), 0)::int FROM statistics.unit_totals WHERE kind = 'school' AND area_code = 74"
+            let before = try await Admin.int(PostgresQuery(unsafeSQL: schools))
 
-            struct NewUnit: Encodable { var code: Int; var nameTh: String; var kind: String }
+            struct NewUnit: Encodable { var code: Int; var nameTh: String; var kind: String; var areaCode = 74 }
             let denied = try await httpSend("POST", "\(identity.baseURL)/units", json: NewUnit(code: code, nameTh: "x", kind: "school"),
                                             headers: [("X-KPI-Session", schoolToken)])
             #expect(denied.status == 403)
@@ -43,12 +45,12 @@ extension IntegrationSuite {
                 return name == "โรงเรียนใหม่วิทยา" && version == 2
             }
             try await eventually("the new school counted in statistics") {
-                try await Admin.int("SELECT units FROM statistics.unit_totals WHERE kind = 'school'") == before + 1
+                try await Admin.int(PostgresQuery(unsafeSQL: schools)) == before + 1
             }
             let off = try await httpSend("PATCH", "\(identity.baseURL)/units/\(code)", json: ["active": false], headers: [("X-KPI-Session", token)])
             #expect(off.status == 200)
             try await eventually("deactivation counted in statistics") {
-                try await Admin.int("SELECT units FROM statistics.unit_totals WHERE kind = 'school'") == before
+                try await Admin.int(PostgresQuery(unsafeSQL: schools)) == before
             }
             try await eventually("deactivation in catalogue's directory") {
                 try await Admin.int("SELECT count(*) FROM catalogue.unit_directory WHERE code = \(code) AND NOT active AND version = 3") == 1

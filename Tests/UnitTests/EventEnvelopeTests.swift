@@ -3,7 +3,7 @@ import KPIEvents
 import Testing
 
 @Suite struct EventEnvelopeTests {
-    let event = UnitCreatedV1(code: 74, nameTh: "สำนักงานเขต", kind: .district, active: true, version: 1)
+    let event = UnitCreatedV1(code: 74, nameTh: "สำนักงานเขต", kind: .district, areaCode: 74, active: true, version: 1)
 
     @Test func binaryModeHeadersRoundTrip() throws {
         let envelope = try EventEnvelope(event, source: "/kpi/identity", correlationId: "abc123")

@@ -259,24 +259,29 @@ import Testing
     static func everyPage() -> [Response] {
         let account = AccountView(id: "u2", username: "malee", nationalId: "1234567890121", title: "นางสาว", firstNameTh: "มาลี",
                                   lastNameTh: "ดีใจ", firstNameEn: "Malee", lastNameEn: "Deejai", staffKind: "civil_servant", position: "ครู",
-                                  officePhone: "055111222", mobile: "0812223333", unitCode: 3, province: "กำแพงเพชร", email: "m@example.org",
+                                  officePhone: "055111222", mobile: "0812223333", unitCode: 3, unitNameTh: "โรงเรียนทดสอบ", areaCode: 74,
+                                  province: "กำแพงเพชร", email: "m@example.org",
                                   status: "pending", statusReason: nil, rights: ["view", "report"], workgroupId: 5, hasRegistrationForm: true,
                                   sameNationalId: ["malee2"])
-        let unit = UnitView(code: 3, nameTh: "โรงเรียนทดสอบ", kind: "school", active: true)
+        let unit = UnitView(code: 3, nameTh: "โรงเรียนทดสอบ", kind: "school", areaCode: 74, active: true)
+        let area = UnitView(code: 74, nameTh: "สพม.กำแพงเพชร", kind: "district", areaCode: 74, active: true)
+        let query = UnitQuery(Request(head: .init(method: .get, scheme: "http", authority: "x", path: "/units?q=3&page=2"), body: .init(buffer: ByteBuffer())))
+        let page = UnitPage(units: [unit], total: 120, query: query)
         return [
             AccountPages.home(nil), AccountPages.home(session), AccountPages.signIn(error: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", csrf: "c"),
             AccountPages.pending(), AccountPages.registered(),
-            AccountPages.register(units: [unit], values: ["unitCode": "3"], errors: ["nationalId": "ผิด", "password": "สั้น"], csrf: "c"),
+            AccountPages.register(picker: .init(query: query, areas: [area], page: page), values: ["unitCode": "3"],
+                                  errors: ["nationalId": "ผิด", "password": "สั้น"], csrf: "c"),
             AccountPages.year(session, years: [YearView(yearBE: 2567, startsOn: "2023-10-01", endsOn: "2024-09-30")]),
             PasswordPages.change(session, errors: ["new": "สั้น"], done: true),
             PasswordPages.sessions(session, [.init(id: "s1", createdAt: Date(), lastSeenAt: Date(), current: true),
                                              .init(id: "s2", createdAt: Date(), lastSeenAt: Date(), current: false)], ended: true),
             PasswordPages.request(csrf: "c", sent: true, error: "ผิด"),
-            UnitPages.list([unit], session: nil),
-            AdminPages.users([account], units: [unit], filter: ["status": "pending"], session: session),
+            UnitPages.list(page, areas: [area], session: nil),
+            AdminPages.users([account], filter: ["status": "pending"], session: session),
             AdminPages.user(account, audit: [AuditView(at: Date(), actor: nil, field: "status", oldValue: nil, newValue: "pending")],
-                            unitName: unit.nameTh, workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศ")], session: session, message: "บันทึกแล้ว"),
-            AdminPages.units([unit], session: session, message: "ผิด", isError: true),
+                            workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศ")], session: session, message: "บันทึกแล้ว"),
+            AdminPages.units(page, areas: [area], session: session, message: "ผิด", isError: true),
             AdminPages.passwordRequests([.init(id: "r1", username: "malee", userId: nil, reason: "forgot", note: "<b>", createdAt: Date())],
                                         session: session),
             ErrorPage.render(PageError(status: .notFound, messageTh: "ไม่พบหน้าที่ต้องการ"), session: nil),
@@ -298,6 +303,9 @@ import Testing
         let user = try await Self.text(Self.everyPage()[12])
         #expect(user.contains("id=\"same-national-id\"") && user.contains("malee2") && user.contains("id=\"approve\""))
         #expect(!user.contains("id=\"disable\""), "a pending account offers approval, not disabling")
+        // 120 matches, 50 a page, on page 2: links either side, and the search kept in them.
+        let units = try await Self.text(Self.everyPage()[10])
+        #expect(units.contains("2 / 3 (120)") && units.contains("href=\"/units?q=3&amp;page=1\"") && units.contains("href=\"/units?q=3&amp;page=3\""))
     }
 
     /// A response's body as text.

@@ -48,7 +48,7 @@ import Testing
 @Suite struct ForwardAssertionTests {
     let signer = ForwardSigner()
     var verifier: ForwardVerifier { ForwardVerifier(publicKey: signer.publicKey, audience: "catalogue")! }
-    let actor = Actor(userId: "u1", username: "somsri", unitCode: 3, rights: [.view, .report], yearBE: 2567)
+    let actor = Actor(userId: "u1", username: "somsri", unitCode: 3, areaCode: 74, rights: [.view, .report], yearBE: 2567)
 
     @Test func aSignedActorVerifiesForItsServiceMethodAndPath() throws {
         let token = try signer.sign(actor, for: "catalogue", method: .post, path: "/years?x=1")

@@ -9,7 +9,7 @@ from conftest import BASE, DEMO_PASSWORD, national_id, sign_in, submit
 
 
 def register(browser, username, password):
-    browser.get(BASE + "/register")
+    browser.get(BASE + "/register?area=74")  # the picker lists the units of the chosen area office
     values = {
         "nationalId": national_id(), "title": "นางสาว", "firstNameTh": "มาลี", "lastNameTh": "ทดสอบระบบ",
         "firstNameEn": "Malee", "lastNameEn": "Test", "position": "ครูชำนาญการ", "officePhone": "055-711-111",
@@ -94,9 +94,8 @@ def test_pages_fit_a_phone_and_stay_light(browser):
     browser.get(BASE + "/register")
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 360
-    # /register and /units list every active unit; the test database holds thousands of test
-    # units, so they are left out here (34 units make a 10 KB page).
-    for path in ("/", "/signin"):
+    # Unit lists are paged and searched (the test database holds thousands of test units).
+    for path in ("/", "/signin", "/register?area=74", "/units", "/units?area=74&page=2"):
         browser.get(BASE + path)
         size = browser.execute_script("return document.documentElement.outerHTML.length")
         assert size < 100_000
@@ -143,3 +142,15 @@ def test_english_switch(browser):
     submit(browser, browser.find_element(By.ID, "lang-switch"))
     browser.get(BASE + "/signin")
     assert browser.find_element(By.ID, "signin-submit").text == "เข้าสู่ระบบ"
+
+
+def test_units_are_searched_and_paged(browser):
+    browser.get(BASE + "/units")
+    browser.find_element(By.ID, "q").send_keys("วชิรปราการ")
+    submit(browser, browser.find_element(By.ID, "search-units"))
+    page = browser.page_source
+    assert "วชิรปราการวิทยาคม" in page and "กำแพงเพชรพิทยาคม" not in page
+    browser.get(BASE + "/units?area=74&size=10")  # the area's 34 units, ten a page
+    submit(browser, browser.find_element(By.ID, "page-next"))
+    assert "/units?area=74&size=10&page=2" in browser.current_url and browser.find_elements(By.ID, "page-prev")
+    assert "หน้า 2 /" in browser.page_source

@@ -102,7 +102,7 @@ enum AccountRoutes {
         }
         router.post("/users/:id/password-reset") { request, context in
             let admin = try await requireAdmin(request, sessions)
-            let temporary = try await passwords.reset(user: try userId(context), actor: admin.id)
+            let temporary = try await passwords.reset(user: try await target(context, of: admin, users), actor: admin.id)
             return try jsonResponse(["temporaryPassword": temporary])
         }
         router.post("/password-requests") { request, context in
@@ -117,12 +117,12 @@ enum AccountRoutes {
         router.get("/password-requests") { request, _ in
             let me = try await current(request, sessions)
             guard me.user.has(.administer) || me.user.has(.answerRequests) else { throw forbidden }
-            return try jsonResponse(try await passwords.open())
+            return try jsonResponse(try await passwords.open(area: me.user.scope.areaFilter))
         }
         router.post("/password-requests/:id/handled") { request, context in
             let me = try await current(request, sessions)
             guard me.user.has(.administer) || me.user.has(.answerRequests) else { throw forbidden }
-            try await passwords.markHandled(try userId(context), actor: me.user.id)
+            try await passwords.markHandled(try userId(context), actor: me.user.id, area: me.user.scope.areaFilter)
             return Response(status: .noContent)
         }
 
@@ -133,58 +133,61 @@ enum AccountRoutes {
         }
 
         router.get("/users") { request, context in
-            _ = try await requireAdmin(request, sessions)
+            let admin = try await requireAdmin(request, sessions)
             let q = request.uri.queryParameters
             let status = q.get("status").flatMap { $0.isEmpty ? nil : $0 }
             let unit = q.get("unit").flatMap { Int($0) }
             let search = q.get("q").flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
-            return try jsonResponse(try await users.list(status: status, unitCode: unit, search: search, unmasked: true))
+            return try jsonResponse(try await users.list(area: admin.scope.areaFilter, status: status, unitCode: unit, search: search,
+                                                         unmasked: true))
         }
         router.get("/users/:id") { request, context in
             let me = try await current(request, sessions)
             let id = try userId(context)
             let admin = me.user.has(.administer)
             guard admin || me.user.id == id else { throw forbidden }
-            guard let user = try await users.find(id, unmasked: admin) else { throw Problem(status: .notFound) }
+            guard let user = try await users.find(id, unmasked: admin), me.user.id == id || me.user.scope.covers(area: user.areaCode) else {
+                throw Problem(status: .notFound, detail: "ไม่พบบัญชีผู้ใช้")
+            }
             return try jsonResponse(user)
         }
         router.post("/users/:id/approve") { request, context in
             let admin = try await requireAdmin(request, sessions)
             struct Body: Decodable { var rights: [Right]? }
             let body = try await decode(Body.self, request, context, limit: maxBody)
-            try await users.approve(try userId(context), actor: admin.id, rights: body.rights.map(Set.init))
+            try await users.approve(try await target(context, of: admin, users), actor: admin.id, rights: body.rights.map(Set.init))
             return Response(status: .noContent)
         }
         router.post("/users/:id/status") { request, context in
             let admin = try await requireAdmin(request, sessions)
             struct Body: Decodable { var status: String; var reason: String? }
             let body = try await decode(Body.self, request, context, limit: maxBody)
-            try await users.setStatus(try userId(context), to: body.status, reason: body.reason, actor: admin.id)
+            try await users.setStatus(try await target(context, of: admin, users), to: body.status, reason: body.reason, actor: admin.id)
             return Response(status: .noContent)
         }
         router.put("/users/:id/rights") { request, context in
             let admin = try await requireAdmin(request, sessions)
             struct Body: Decodable { var rights: [Right] }
             let body = try await decode(Body.self, request, context, limit: maxBody)
-            try await users.setRights(try userId(context), to: Set(body.rights), actor: admin.id)
+            try await users.setRights(try await target(context, of: admin, users), to: Set(body.rights), actor: admin.id)
             return Response(status: .noContent)
         }
         router.put("/users/:id/workgroup") { request, context in
             let admin = try await requireAdmin(request, sessions)
             struct Body: Decodable { var workgroupId: Int? }
             let body = try await decode(Body.self, request, context, limit: maxBody)
-            try await users.setWorkgroup(try userId(context), to: body.workgroupId, actor: admin.id)
+            try await users.setWorkgroup(try await target(context, of: admin, users), to: body.workgroupId, actor: admin.id)
             return Response(status: .noContent)
         }
         router.get("/users/:id/form") { request, context in
-            _ = try await requireAdmin(request, sessions)
-            guard let form = try await users.registrationForm(try userId(context)) else { throw Problem(status: .notFound) }
+            let admin = try await requireAdmin(request, sessions)
+            guard let form = try await users.registrationForm(try await target(context, of: admin, users)) else { throw Problem(status: .notFound) }
             return Response(status: .ok, headers: [.contentType: form.contentType, .contentDisposition: "attachment"],
                             body: .init(byteBuffer: ByteBuffer(bytes: form.bytes)))
         }
         router.get("/users/:id/audit") { request, context in
-            _ = try await requireAdmin(request, sessions)
-            return try jsonResponse(try await users.auditTrail(try userId(context)))
+            let admin = try await requireAdmin(request, sessions)
+            return try jsonResponse(try await users.auditTrail(try await target(context, of: admin, users)))
         }
     }
 
@@ -218,6 +221,16 @@ enum AccountRoutes {
         }
         if request.method != .get { SecurityLog.event("admin.action", securityLogger, action) }
         return me.user
+    }
+
+    /// The account the path names, when the administrator's area covers it. An account of
+    /// another area is a 404, as if it did not exist: an area's staff learn nothing of others.
+    static func target(_ context: ServiceRequestContext, of admin: UserView, _ users: UserStore) async throws -> UUID {
+        let id = try userId(context)
+        guard let user = try await users.find(id), admin.scope.covers(area: user.areaCode) else {
+            throw Problem(status: .notFound, detail: "ไม่พบบัญชีผู้ใช้")
+        }
+        return id
     }
 
     static func userId(_ context: ServiceRequestContext) throws -> UUID {

@@ -21,11 +21,14 @@ public enum IdentityService {
             PasswordHasher.prepareDecoy()
             let seeded = try await UnitStore(db: runtime.db).seedIfEmpty(try seedUnits())
             if seeded > 0 { runtime.logger.info("seed units loaded", metadata: ["units": "\(seeded)"]) }
+            let placed = try await UnitStore(db: runtime.db).placeInTree()
+            if placed > 0 { runtime.logger.notice("units stored before areas placed in the tree", metadata: ["units": "\(placed)"]) }
             let accounts = try await AccountSeed(db: runtime.db, vault: vault).run(environment: runtime.config.environment)
             if !accounts.isEmpty { runtime.logger.info("accounts created at start", metadata: ["accounts": "\(accounts)"]) }
         })
 
-    /// The 34 units named in the manual, loaded at first start.
+    /// The nation and the 34 units named in the manual (the area office สพม.กำแพงเพชร and its
+    /// units), loaded at first start.
     public static func seedUnits() throws -> [OrgUnit] {
         let url = Bundle.module.url(forResource: "Seed/units", withExtension: "csv")!
         return try UnitCSV.parse(try String(contentsOf: url, encoding: .utf8))

@@ -57,6 +57,12 @@ enum LanguageRoutes {
 /// Thai UI text → English. Every `{{#t}}…{{/t}}` of the templates has an entry (a unit test
 /// checks); text without one shows in Thai.
 let english: [String: String] = [
+    "ค้นหา (รหัสหรือชื่อหน่วยงาน)": "Search (unit code or name)", "สำนักงานเขตพื้นที่": "Area office", "ทุกเขตพื้นที่": "All areas",
+    "ทุกประเภท": "All kinds", "หน้า": "Page", "ก่อนหน้า": "Previous", "ถัดไป": "Next", "ไม่พบหน่วยงานที่ค้นหา": "No unit matches",
+    "1. เลือกหน่วยงานของท่าน": "1. Find your unit", "2. กรอกแบบคำขอสิทธิ์": "2. Fill in the rights-request form",
+    "เลือกสำนักงานเขตพื้นที่หรือค้นหาหน่วยงานด้านบนก่อน": "Choose an area office or search for your unit above first",
+    "แสดงบางส่วน": "Showing", "พิมพ์รหัสหรือชื่อเพื่อค้นหา": "type a code or name to search", "รหัสหน่วยงาน": "Unit code",
+    "สพฐ.": "OBEC (nation)",
     "กลุ่มงาน (บุคลากรสำนักงานเขต)": "Workgroup (district office staff)", "ชื่อหน่วยงาน / ประเภท": "Unit name / kind",
     "ทั้งหมด": "In all", "บันทึกกลุ่มงาน": "Save workgroup", "รายละเอียด": "Details",
     "รีเซ็ตรหัสผ่านได้ที่หน้าบัญชีผู้ใช้ แล้วแจ้งรหัสชั่วคราวแก่ผู้ขอ":
@@ -98,7 +104,7 @@ let english: [String: String] = [
         "Rights-request form signed by the director (PDF or image, up to 5 MB, optional)",
     "กรุณาแก้ไขข้อมูลที่ระบุ": "Please correct the marked fields", "ปี พ.ศ.": "Year (B.E.)", "ช่วงเวลา": "Period", "เลือก": "Choose",
     "ขออภัย": "Sorry", "เกิดข้อผิดพลาด": "Error", "รหัส": "Code", "ชื่อหน่วยงาน": "Unit name", "ประเภท": "Kind", "สถานะ": "Status",
-    "ใช้งาน": "Active", "ปิดใช้งาน": "Inactive", "โรงเรียน": "School", "สำนักงานเขตพื้นที่": "District office", "หน่วยงานอื่น": "Other unit",
+    "ใช้งาน": "Active", "ปิดใช้งาน": "Inactive", "โรงเรียน": "School", "หน่วยงานอื่น": "Other unit",
     "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง": "Wrong username or password",
     "พยายามเข้าสู่ระบบผิดหลายครั้ง กรุณารอ 15 นาทีแล้วลองใหม่": "Too many failed attempts; wait 15 minutes and try again",
     "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง กรุณาเปิดหน้าใหม่แล้วลองอีกครั้ง": "The form expired or is not valid; reload the page and try again",

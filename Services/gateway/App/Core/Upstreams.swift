@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KPIRuntime
 import NIOCore
@@ -63,6 +64,18 @@ public struct Upstreams: Sendable {
         public var body: ByteBuffer
         /// The upstream's `Retry-After` (with 503 when it had no capacity left).
         public var retryAfter: String? = nil
+        /// The upstream's `X-Total-Count` (paged lists).
+        public var totalCount: String? = nil
+    }
+
+    static let totalCount = HTTPField.Name("X-Total-Count")!
+
+    /// The request's query string ("?…"), re-encoded, or "" (passed on to a service's list).
+    static func query(of request: Request) -> String {
+        var components = URLComponents()
+        components.queryItems = request.uri.queryParameters.map { URLQueryItem(name: String($0.key), value: String($0.value)) }
+        guard let query = components.percentEncodedQuery, !query.isEmpty else { return "" }
+        return "?" + query
     }
 
     static let maxBody = 8 * 1024 * 1024
@@ -101,7 +114,7 @@ public struct Upstreams: Sendable {
             let body = try await response.body.collect(upTo: Self.maxBody)
             return Reply(status: .init(code: Int(response.status.code)),
                          contentType: response.headers.first(name: "content-type") ?? "application/json", body: body,
-                         retryAfter: response.headers.first(name: "retry-after"))
+                         retryAfter: response.headers.first(name: "retry-after"), totalCount: response.headers.first(name: "x-total-count"))
         } catch {
             throw Problem(status: .badGateway, title: "Service unavailable", detail: "\(service) did not answer")
         }
@@ -122,6 +135,7 @@ public struct Upstreams: Sendable {
         let reply = try await get(service, path)
         var headers: HTTPFields = [.contentType: reply.contentType]
         if let retryAfter = reply.retryAfter { headers[.retryAfter] = retryAfter }
+        if let total = reply.totalCount { headers[Self.totalCount] = total }
         return Response(status: reply.status, headers: headers, body: .init(byteBuffer: reply.body))
     }
 

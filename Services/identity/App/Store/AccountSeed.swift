@@ -28,7 +28,8 @@ public struct AccountSeed: Sendable {
         var mustChangePassword = false
     }
 
-    /// `KPI_ADMIN_USERNAME` (default admin) and `KPI_ADMIN_PASSWORD` (required to create one);
+    /// `KPI_ADMIN_USERNAME` (default admin) and `KPI_ADMIN_PASSWORD` (required to create one): the
+    /// nation's administrator, who reaches every area and adds the area offices;
     /// `KPI_DEMO=true` adds `demo-school` and `demo-district` with `KPI_DEMO_PASSWORD`.
     public func run(environment env: EnvironmentVariables) async throws -> [String] {
         var made: [String] = []
@@ -44,7 +45,7 @@ public struct AccountSeed: Sendable {
         }
         if !hasAdmin, !nameTaken, !adminPassword.isEmpty {
             try await create(Account(username: name, password: adminPassword, firstNameTh: "ผู้ดูแลระบบ", lastNameTh: "KPI-Online",
-                                     position: "ผู้ดูแลระบบ", unitCode: 74, workgroupId: nil, rights: UserKind.administrator.defaultRights,
+                                     position: "ผู้ดูแลระบบ", unitCode: OrgUnit.nationCode, workgroupId: nil, rights: UserKind.administrator.defaultRights,
                                      mustChangePassword: true))
             made.append(name)
         }

@@ -74,17 +74,26 @@ public struct PasswordStore: Sendable {
         public var createdAt: Date
     }
 
-    public func open() async throws -> [Request] {
+    /// The open requests of accounts in `area` (nil: every area). Requests naming no account
+    /// are shown to the nation's staff only.
+    public func open(area: Int?) async throws -> [Request] {
         try await db.query("""
-            SELECT id, username, user_id, reason, note, created_at FROM password_requests WHERE handled_at IS NULL ORDER BY created_at
+            SELECT r.id, r.username, r.user_id, r.reason, r.note, r.created_at FROM password_requests r
+            LEFT JOIN users u ON u.id = r.user_id LEFT JOIN units d ON d.code = u.unit_code
+            WHERE r.handled_at IS NULL AND (\(area)::int IS NULL OR d.area_code = \(area))
+            ORDER BY r.created_at
             """).map { row in
                 let (id, username, user, reason, note, at) = try row.decode((UUID, String, UUID?, String, String, Date).self)
                 return Request(id: id, username: username, userId: user, reason: reason, note: note, createdAt: at)
             }
     }
 
-    public func markHandled(_ id: UUID, actor: UUID) async throws {
-        let n = try await db.execute("UPDATE password_requests SET handled_by = \(actor), handled_at = now() WHERE id = \(id) AND handled_at IS NULL")
+    public func markHandled(_ id: UUID, actor: UUID, area: Int?) async throws {
+        let n = try await db.execute("""
+            UPDATE password_requests r SET handled_by = \(actor), handled_at = now()
+            WHERE r.id = \(id) AND r.handled_at IS NULL
+              AND (\(area)::int IS NULL OR r.user_id IN (SELECT u.id FROM users u JOIN units d ON d.code = u.unit_code WHERE d.area_code = \(area)))
+            """)
         guard n == 1 else { throw Problem(status: .notFound, detail: "ไม่พบคำขอ หรือดำเนินการแล้ว") }
     }
 

@@ -31,8 +31,33 @@ public struct UserView: Codable, Sendable, Equatable {
     /// Other pending or active accounts with the same national ID (usernames); administrators
     /// only, empty for anyone else.
     public var sameNationalId: [String]
+    /// The area office of the account's unit; nil when the unit is the nation (สพฐ.).
+    public var areaCode: Int?
+    public var unitNameTh: String
 
     public func has(_ right: Right) -> Bool { status == "active" && rights.contains(right) }
+
+    /// What an administrator of this account may see and change: one area, or every area.
+    public var scope: AreaScope { areaCode.map(AreaScope.area) ?? .nation }
+}
+
+/// The reach of a right: the user's own area office, or (for the nation's staff) every area.
+public enum AreaScope: Sendable, Equatable {
+    case nation
+    case area(Int)
+
+    /// The area filter for lists: nil means every area.
+    public var areaFilter: Int? {
+        if case .area(let code) = self { return code }
+        return nil
+    }
+
+    public func covers(area: Int?) -> Bool {
+        switch self {
+        case .nation: true
+        case .area(let code): area == code
+        }
+    }
 }
 
 /// Accounts in identity's schema. Every change is recorded in `user_audit`. National IDs are
@@ -97,7 +122,8 @@ public struct UserStore: Sendable {
         u.status, u.status_reason, array_to_string(u.rights, ','), u.must_change_password,
         EXISTS (SELECT 1 FROM registration_forms f WHERE f.user_id = u.id),
         array_to_string(ARRAY(SELECT o.username FROM users o WHERE o.national_id_hash = u.national_id_hash AND o.id <> u.id
-              AND o.status IN ('pending', 'active') ORDER BY o.username), ',')
+              AND o.status IN ('pending', 'active') ORDER BY o.username), ','),
+        d.area_code, d.name_th
         """
 
     func view(_ row: PostgresRow, unmasked: Bool) throws -> UserView {
@@ -116,19 +142,22 @@ public struct UserStore: Sendable {
             statusReason: try row.decode(String?.self, at: 17),
             rights: try row.decode(String.self, at: 18).split(separator: ",").compactMap { Right(rawValue: String($0)) }.sorted(),
             mustChangePassword: try row.decode(Bool.self, at: 19), hasRegistrationForm: try row.decode(Bool.self, at: 20),
-            sameNationalId: unmasked ? try row.decode(String.self, at: 21).split(separator: ",").map(String.init) : [])
+            sameNationalId: unmasked ? try row.decode(String.self, at: 21).split(separator: ",").map(String.init) : [],
+            areaCode: try row.decode(Int?.self, at: 22), unitNameTh: try row.decode(String.self, at: 23))
     }
 
     public func find(_ id: UUID, unmasked: Bool = false) async throws -> UserView? {
-        try await db.query("SELECT \(unescaped: Self.columns) FROM users u WHERE u.id = \(id)").first.map { try view($0, unmasked: unmasked) }
+        try await db.query("SELECT \(unescaped: Self.columns) FROM users u JOIN units d ON d.code = u.unit_code WHERE u.id = \(id)").first.map { try view($0, unmasked: unmasked) }
     }
 
-    /// The user list, filtered by status, unit and a search over names and username.
-    public func list(status: String?, unitCode: Int?, search: String?, unmasked: Bool) async throws -> [UserView] {
+    /// The user list, filtered by area (nil: every area), status, unit and a search over names
+    /// and username.
+    public func list(area: Int?, status: String?, unitCode: Int?, search: String?, unmasked: Bool) async throws -> [UserView] {
         let pattern = search.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
         return try await db.query("""
-            SELECT \(unescaped: Self.columns) FROM users u
-            WHERE (\(status)::text IS NULL OR u.status = \(status))
+            SELECT \(unescaped: Self.columns) FROM users u JOIN units d ON d.code = u.unit_code
+            WHERE (\(area)::int IS NULL OR d.area_code = \(area))
+              AND (\(status)::text IS NULL OR u.status = \(status))
               AND (\(unitCode)::int IS NULL OR u.unit_code = \(unitCode))
               AND (\(pattern)::text IS NULL OR u.username ILIKE \(pattern) OR u.first_name_th ILIKE \(pattern)
                    OR u.last_name_th ILIKE \(pattern) OR u.first_name_en ILIKE \(pattern) OR u.last_name_en ILIKE \(pattern))

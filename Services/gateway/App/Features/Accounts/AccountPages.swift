@@ -56,7 +56,15 @@ enum AccountPages {
     struct Choice { var value, label: String; var checked: Bool }
     struct UnitOption { var code: Int; var name: String; var selected: Bool }
 
-    static func register(units: [UnitView], values: [String: String], errors: [String: String], csrf: String,
+    /// The units the registration form offers: found by area or by search first (at 35,000
+    /// units a form never lists them all).
+    struct UnitPicker: Sendable {
+        var query: UnitQuery
+        var areas: [UnitView]
+        var page: UnitPage?
+    }
+
+    static func register(picker: UnitPicker, values: [String: String], errors: [String: String], csrf: String,
                          status: HTTPResponse.Status = .ok) -> Response {
         struct Model {
             var csrf: String
@@ -64,14 +72,23 @@ enum AccountPages {
             var errors: [String: String]
             var fields: [Field]
             var staffKinds: [Choice]
+            var search: UnitSearchForm
+            var searched: Bool
             var units: [UnitOption]
+            var more: String?
         }
+        let page = picker.page
         let model = Model(
             csrf: csrf, hasErrors: !errors.isEmpty, errors: errors,
             fields: fields.map { Field(key: $0.key, label: t($0.label), type: $0.type, autocomplete: $0.autocomplete,
                                        value: values[$0.key] ?? "", error: errors[$0.key]) },
             staffKinds: staffKinds.map { Choice(value: $0.0, label: t($0.1), checked: values["staffKind"] == $0.0) },
-            units: units.filter(\.active).map { UnitOption(code: $0.code, name: $0.nameTh, selected: values["unitCode"] == String($0.code)) })
+            search: UnitSearchForm(action: "/register", query: picker.query, areas: picker.areas, kinds: false),
+            searched: page != nil,
+            units: (page?.units ?? []).filter { $0.kind != "nation" }.map {
+                UnitOption(code: $0.code, name: $0.nameTh, selected: values["unitCode"] == String($0.code))
+            },
+            more: page.flatMap { $0.total > $0.units.count ? "\($0.units.count) / \($0.total)" : nil })
         return Views.page("register", title: "ลงทะเบียนผู้ใช้งานใหม่", status: status, model)
     }
 

@@ -57,9 +57,9 @@ enum AccountRoutes {
         }
 
         router.get("/register") { request, context in
-            let units = try await upstreams.getJSON([UnitView].self, .identity, "/units")
+            let picker = try await unitPicker(UnitQuery(request, pageSize: UnitQuery.pickerSize), upstreams)
             return try withAnonymousCSRF(request, secure: secureCookies) {
-                AccountPages.register(units: units, values: [:], errors: [:], csrf: $0)
+                AccountPages.register(picker: picker, values: [:], errors: [:], csrf: $0)
             }
         }
         router.post("/register") { request, context in
@@ -76,9 +76,11 @@ enum AccountRoutes {
             guard reply.status == .unprocessableContent else {
                 throw PageError(status: .badRequest, messageTh: "ลงทะเบียนไม่สำเร็จ กรุณาลองอีกครั้ง")
             }
-            let units = try await upstreams.getJSON([UnitView].self, .identity, "/units")
-            return AccountPages.register(units: units, values: values, errors: reply.fieldErrors, csrf: try parts["csrf"]?.text ?? "",
-                                         status: .unprocessableContent)
+            // The form again, its unit still listed: the picker shows the chosen unit's area.
+            var query = UnitQuery(request, pageSize: UnitQuery.pickerSize)
+            if let code = Int(values["unitCode"] ?? ""), let chosen = try await upstreams.unit(code) { query.area = chosen.areaCode }
+            return AccountPages.register(picker: try await unitPicker(query, upstreams), values: values, errors: reply.fieldErrors,
+                                         csrf: try parts["csrf"]?.text ?? "", status: .unprocessableContent)
         }
 
         router.get("/year") { _, context in
@@ -110,6 +112,17 @@ enum AccountRoutes {
             guard reply.status == .noContent else { throw PageError(status: .badRequest, messageTh: "เลือกปีไม่สำเร็จ") }
             return Response.redirect(to: "/", type: .normal)
         }
+    }
+
+    /// The registration's unit picker: the units of the chosen area (the only area, when there
+    /// is one), or those whose code or name matches; nothing before either is chosen.
+static func unitPicker(_ query: UnitQuery, _ upstreams: Upstreams) async throws -> AccountPages.UnitPicker {
+        var query = query
+        query.activeOnly = true
+        let areas = try await upstreams.areas()
+        if query.area == nil, areas.count == 1 { query.area = areas[0].code }
+        guard query.area != nil || !query.text.isEmpty else { return AccountPages.UnitPicker(query: query, areas: areas, page: nil) }
+        return AccountPages.UnitPicker(query: query, areas: areas, page: try await upstreams.units(query))
     }
 }
 

@@ -18,6 +18,8 @@ struct AccountView: Decodable, Sendable {
     var officePhone: String
     var mobile: String
     var unitCode: Int
+    var unitNameTh: String
+    var areaCode: Int?
     var province: String
     var email: String
     var status: String
@@ -53,29 +55,27 @@ enum AdminPages {
     struct Option { var value, label: String; var selected: Bool }
     struct UnitOption { var code: Int; var name: String; var selected: Bool }
 
-    static func users(_ users: [AccountView], units: [UnitView], filter: [String: String], session: SessionInfo) -> Response {
-        let unitName = Dictionary(uniqueKeysWithValues: units.map { ($0.code, $0.nameTh) })
+    static func users(_ users: [AccountView], filter: [String: String], session: SessionInfo) -> Response {
         struct Flag { var on: Bool }
         struct RightHead { var flag, label: String }
         struct Row { var number: Int; var id, fullName, username, position, unit, mobile, status: String; var duplicate: Bool; var flags: [Flag] }
         struct Model {
-            var query: String; var count: Int
-            var statuses: [Option]; var units: [UnitOption]; var rightHeads: [RightHead]; var users: [Row]
+            var query, unit: String; var count: Int
+            var statuses: [Option]; var rightHeads: [RightHead]; var users: [Row]
         }
         let statuses = [("", t("ทุกสถานะ"))] + ["pending", "active", "disabled", "rejected"].map { ($0, t(statusLabel[$0] ?? $0)) }
         return Views.page("users", title: "จัดการผู้ใช้", session: session, Model(
-            query: filter["q"] ?? "", count: users.count,
+            query: filter["q"] ?? "", unit: filter["unit"] ?? "", count: users.count,
             statuses: statuses.map { Option(value: $0.0, label: $0.1, selected: filter["status"] == $0.0) },
-            units: units.map { UnitOption(code: $0.code, name: $0.nameTh, selected: filter["unit"] == String($0.code)) },
             rightHeads: rights.map { RightHead(flag: $0.flag, label: t($0.label)) },
             users: users.enumerated().map { i, u in
                 Row(number: i + 1, id: u.id, fullName: u.fullNameTh, username: u.username, position: u.position,
-                    unit: unitName[u.unitCode] ?? String(u.unitCode), mobile: u.mobile, status: t(statusLabel[u.status] ?? u.status),
+                    unit: "\(u.unitCode) \(u.unitNameTh)", mobile: u.mobile, status: t(statusLabel[u.status] ?? u.status),
                     duplicate: !u.sameNationalId.isEmpty, flags: rights.map { r in Flag(on: u.rights.contains(r.key)) })
             }))
     }
 
-    static func user(_ u: AccountView, audit: [AuditView], unitName: String, workgroups: [WorkgroupView], session: SessionInfo,
+    static func user(_ u: AccountView, audit: [AuditView], workgroups: [WorkgroupView], session: SessionInfo,
                      message: String? = nil) -> Response {
         struct Workgroup { var id: Int; var name: String; var selected: Bool }
         struct RightBox { var key, flag, label: String; var granted: Bool }
@@ -89,7 +89,7 @@ enum AdminPages {
         }
         return Views.page("user", title: u.fullNameTh, session: session, Model(
             id: u.id, csrf: session.csrf, fullName: u.fullNameTh, username: u.username, nationalId: u.nationalId,
-            nameEn: u.firstNameEn + " " + u.lastNameEn, position: u.position, unitName: unitName, province: u.province,
+            nameEn: u.firstNameEn + " " + u.lastNameEn, position: u.position, unitName: u.unitNameTh, province: u.province,
             officePhone: u.officePhone, mobile: u.mobile, email: u.email, status: t(statusLabel[u.status] ?? u.status),
             unitCode: u.unitCode, statusReason: u.statusReason, message: message.map(t),
             sameNationalId: u.sameNationalId.isEmpty ? nil : u.sameNationalId.joined(separator: ", "),
@@ -101,16 +101,30 @@ enum AdminPages {
                                         oldValue: $0.oldValue ?? "", newValue: $0.newValue ?? "") }))
     }
 
-    static func units(_ units: [UnitView], session: SessionInfo, message: String? = nil, isError: Bool = false) -> Response {
+    /// Unit administration: the units of the administrator's area (every area for the
+    /// nation's), searched and paged; adding a unit, and for the nation's administrator an area
+    /// office or a unit in any area.
+    static func units(_ page: UnitPage, areas: [UnitView], session: SessionInfo, message: String? = nil, isError: Bool = false) -> Response {
         struct Message { var text: String; var isError: Bool }
-        struct Row { var code: Int; var name: String; var active: Bool; var kinds: [Option] }
-        struct Model { var csrf: String; var message: Message?; var newKinds: [Option]; var units: [Row] }
-        func kinds(_ selected: String) -> [Option] {
-            UnitPages.kindLabel.sorted { $0.key > $1.key }.map { Option(value: $0.key, label: t($0.value), selected: $0.key == selected) }
+        struct Row { var code: Int; var name, area: String; var active: Bool; var kinds: [Option] }
+        struct Model {
+            var csrf: String; var message: Message?; var search: UnitSearchForm; var pager: Pager
+            var national: Bool; var newKinds: [Option]; var newAreas: [Option]; var units: [Row]
+        }
+        let national = session.user.areaCode == nil
+        let areaName = Dictionary(uniqueKeysWithValues: areas.map { ($0.code, $0.nameTh) })
+        func kinds(_ selected: String, _ allowed: [String]) -> [Option] {
+            allowed.map { Option(value: $0, label: t(UnitPages.kindLabel[$0] ?? $0), selected: $0 == selected) }
         }
         return Views.page("units-admin", title: "จัดการหน่วยงาน", session: session, Model(
-            csrf: session.csrf, message: message.map { Message(text: t($0), isError: isError) }, newKinds: kinds("school"),
-            units: units.map { Row(code: $0.code, name: $0.nameTh, active: $0.active, kinds: kinds($0.kind)) }))
+            csrf: session.csrf, message: message.map { Message(text: t($0), isError: isError) },
+            search: UnitSearchForm(action: "/admin/units", query: page.query, areas: areas), pager: page.pager("/admin/units"),
+            national: national, newKinds: kinds("school", national ? ["school", "other", "district"] : ["school", "other"]),
+            newAreas: areas.map { Option(value: String($0.code), label: "\($0.code) \($0.nameTh)", selected: false) },
+            units: page.units.map { u in
+                Row(code: u.code, name: u.nameTh, area: u.areaCode.flatMap { areaName[$0] } ?? "", active: u.active,
+                    kinds: ["school", "other"].contains(u.kind) ? kinds(u.kind, ["school", "other"]) : kinds(u.kind, [u.kind]))
+            }))
     }
 
     struct RequestView: Decodable { var id: String; var username: String; var userId: String?; var reason: String; var note: String; var createdAt: Date }

@@ -7,22 +7,25 @@ import KPIRuntime
 enum UnitAdminRoutes {
     static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams) {
         let units = router.group("/admin/units")
-        units.get("") { _, context in
+        units.get("") { request, context in
             let s = try UserAdminRoutes.requireAdmin(context)
-            return AdminPages.units(try await upstreams.getJSON([UnitView].self, .identity, "/units"), session: s)
+            return try await page(upstreams, s, UnitQuery(request), nil, isError: false)
         }
         units.post("") { request, context in
             let s = try UserAdminRoutes.requireAdmin(context)
             let form = try await Forms.fields(request)
             try checkCSRF(form["csrf"], request: request, context: context)
-            struct Body: Encodable { var code: Int; var nameTh: String; var kind: String }
+            struct Body: Encodable { var code: Int; var nameTh: String; var kind: String; var areaCode: Int? }
             guard let code = Int(form["code"] ?? "") else {
-                return try await page(upstreams, s, "รหัสหน่วยงานต้องเป็นตัวเลข", isError: true)
+                return try await page(upstreams, s, UnitQuery(request), "รหัสหน่วยงานต้องเป็นตัวเลข", isError: true)
             }
             let reply = try await upstreams.send(.identity, .post, "/units",
-                                                 json: Body(code: code, nameTh: form["nameTh"] ?? "", kind: form["kind"] ?? ""),
+                                                 json: Body(code: code, nameTh: form["nameTh"] ?? "", kind: form["kind"] ?? "",
+                                                            areaCode: Int(form["areaCode"] ?? "")),
                                                  session: request.sessionToken)
-            return try await page(upstreams, s, reply.status == .created ? "เพิ่มหน่วยงานแล้ว" : reply.problemText,
+            var query = UnitQuery(request)
+            query.text = String(code)
+            return try await page(upstreams, s, query, reply.status == .created ? "เพิ่มหน่วยงานแล้ว" : reply.problemText,
                                   isError: reply.status != .created)
         }
         for (action, active) in [("deactivate", false), ("activate", true)] {
@@ -54,11 +57,18 @@ enum UnitAdminRoutes {
             throw PageError(status: .notFound, messageTh: "ไม่พบหน่วยงาน")
         }
         let reply = try await upstreams.send(.identity, .patch, "/units/\(code)", json: body, session: request.sessionToken)
-        return try await page(upstreams, s, reply.status == .ok ? "บันทึกหน่วยงาน \(code) แล้ว" : reply.problemText,
+        var query = UnitQuery(request)
+        query.text = String(code)
+        return try await page(upstreams, s, query, reply.status == .ok ? "บันทึกหน่วยงาน \(code) แล้ว" : reply.problemText,
                               isError: reply.status != .ok)
     }
 
-    static func page(_ upstreams: Upstreams, _ s: SessionInfo, _ message: String, isError: Bool) async throws -> Response {
-        AdminPages.units(try await upstreams.getJSON([UnitView].self, .identity, "/units"), session: s, message: message, isError: isError)
+    /// The page: the administrator's own area unless they chose another (the nation's staff).
+    static func page(_ upstreams: Upstreams, _ s: SessionInfo, _ query: UnitQuery, _ message: String?, isError: Bool) async throws -> Response {
+        var query = query
+        if let own = s.user.areaCode { query.area = own }
+        async let page = upstreams.units(query)
+        let areas = try await upstreams.areas().filter { s.user.areaCode == nil || $0.code == s.user.areaCode }
+        return AdminPages.units(try await page, areas: areas, session: s, message: message, isError: isError)
     }
 }

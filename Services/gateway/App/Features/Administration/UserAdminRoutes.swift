@@ -18,8 +18,7 @@ enum UserAdminRoutes {
             var query = URLComponents()
             query.queryItems = filter.filter { !$0.value.isEmpty }.map { URLQueryItem(name: $0.key, value: $0.value) }
             let users = try await identity([AccountView].self, upstreams, "/users?" + (query.percentEncodedQuery ?? ""), s, request)
-            let units = try await upstreams.getJSON([UnitView].self, .identity, "/units")
-            return AdminPages.users(users, units: units, filter: filter, session: s)
+            return AdminPages.users(users, filter: filter, session: s)
         }
         admin.get(":id") { request, context in
             let s = try requireAdmin(context)
@@ -104,9 +103,7 @@ enum UserAdminRoutes {
     static func detail(_ id: String, _ upstreams: Upstreams, _ s: SessionInfo, _ request: Request, message: String?) async throws -> Response {
         let user = try await identity(AccountView.self, upstreams, "/users/\(id)", s, request)
         let audit = try await identity([AuditView].self, upstreams, "/users/\(id)/audit", s, request)
-        let units = try await upstreams.getJSON([UnitView].self, .identity, "/units")
         let groups = try await upstreams.getJSON([WorkgroupView].self, .identity, "/workgroups")
-        return AdminPages.user(user, audit: audit, unitName: units.first { $0.code == user.unitCode }?.nameTh ?? "", workgroups: groups,
-                                 session: s, message: message)
+        return AdminPages.user(user, audit: audit, workgroups: groups, session: s, message: message)
     }
 }

@@ -6,7 +6,7 @@ import KPIRuntime
 enum PublicAPIRoutes {
     static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams) {
         let api = router.group("/api/v1")
-        api.get("/units") { _, _ in try await upstreams.forward(.identity, "/units") }
+        api.get("/units") { request, _ in try await upstreams.forward(.identity, "/units" + Upstreams.query(of: request)) }
         api.get("/units/:code") { _, context in
             guard let code = context.parameters.get("code", as: Int.self) else {
                 throw Problem(status: .badRequest, detail: "unit code must be a number")
