@@ -46,7 +46,7 @@ var targets: [Target] = [
         .product(name: "HTTPTypes", package: "swift-http-types"),
     ], path: "Tests/UnitTests"),
     .testTarget(name: "IntegrationTests", dependencies: [
-        "KPIRuntime", "KPIEvents", "KPIContracts", "KPIPostgres", "KPIKafka", "IdentityService",
+        "KPIRuntime", "KPIEvents", "KPIContracts", "KPIPostgres", "KPIKafka", "IdentityService", "CatalogueService",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
     ], path: "Tests/IntegrationTests"),

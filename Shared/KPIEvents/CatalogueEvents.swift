@@ -1,3 +1,4 @@
+import Foundation
 /// Events that the catalogue service publishes on `kpi.catalogue.v1`.
 
 /// A fiscal year (ปีงบประมาณ) was added, so indicators can be defined for it.
@@ -14,4 +15,121 @@ public struct FiscalYearAddedV1: DomainEvent, Equatable {
     }
 
     public var aggregateId: String { "year-\(yearBE)" }
+}
+
+/// An indicator's whole definition, as `IndicatorDefinedV1` and `IndicatorChangedV1` carry it,
+/// so that intake, review and statistics keep their own copy with one handler for both.
+public protocol IndicatorStateEvent: DomainEvent {
+    var indicatorId: UUID { get }
+    var yearBE: Int { get }
+    var areaCode: Int { get }
+    var number: String { get }
+    var nameTh: String { get }
+    var typeCode: String { get }
+    var weight: Double { get }
+    var workgroupId: Int? { get }
+    var status: String { get }
+    var roundMode: String { get }
+    var rounds: [IndicatorRoundV1] { get }
+    var version: Int { get }
+}
+
+/// One round of an indicator in an event: its order and label.
+public struct IndicatorRoundV1: Codable, Sendable, Equatable {
+    public var seq: Int
+    public var labelTh: String
+    public init(seq: Int, labelTh: String) { self.seq = seq; self.labelTh = labelTh }
+}
+
+/// A controller defined an indicator (กำหนดตัวชี้วัด).
+public struct IndicatorDefinedV1: IndicatorStateEvent, Equatable {
+    public static let eventType = "th.kpi.catalogue.indicator.defined.v1"
+    public static let topic = Topics.catalogue
+
+    public var indicatorId: UUID
+    public var yearBE: Int
+    public var areaCode: Int
+    public var number: String
+    public var nameTh: String
+    public var typeCode: String
+    public var weight: Double
+    public var workgroupId: Int?
+    public var status: String
+    public var roundMode: String
+    public var rounds: [IndicatorRoundV1]
+    /// Increases with every change of the indicator (its status and rounds included).
+    public var version: Int
+
+    public init(indicatorId: UUID, yearBE: Int, areaCode: Int, number: String, nameTh: String, typeCode: String, weight: Double,
+                workgroupId: Int?, status: String, roundMode: String, rounds: [IndicatorRoundV1], version: Int) {
+        self.indicatorId = indicatorId; self.yearBE = yearBE; self.areaCode = areaCode; self.number = number; self.nameTh = nameTh
+        self.typeCode = typeCode; self.weight = weight; self.workgroupId = workgroupId; self.status = status
+        self.roundMode = roundMode; self.rounds = rounds; self.version = version
+    }
+
+    public var aggregateId: String { "indicator-\(indicatorId.uuidString.lowercased())" }
+}
+
+/// A controller changed an indicator (แก้ไขตัวชี้วัด). Carries the whole new definition.
+public struct IndicatorChangedV1: IndicatorStateEvent, Equatable {
+    public static let eventType = "th.kpi.catalogue.indicator.changed.v1"
+    public static let topic = Topics.catalogue
+
+    public var indicatorId: UUID
+    public var yearBE: Int
+    public var areaCode: Int
+    public var number: String
+    public var nameTh: String
+    public var typeCode: String
+    public var weight: Double
+    public var workgroupId: Int?
+    public var status: String
+    public var roundMode: String
+    public var rounds: [IndicatorRoundV1]
+    public var version: Int
+
+    public init(indicatorId: UUID, yearBE: Int, areaCode: Int, number: String, nameTh: String, typeCode: String, weight: Double,
+                workgroupId: Int?, status: String, roundMode: String, rounds: [IndicatorRoundV1], version: Int) {
+        self.indicatorId = indicatorId; self.yearBE = yearBE; self.areaCode = areaCode; self.number = number; self.nameTh = nameTh
+        self.typeCode = typeCode; self.weight = weight; self.workgroupId = workgroupId; self.status = status
+        self.roundMode = roundMode; self.rounds = rounds; self.version = version
+    }
+
+    public var aggregateId: String { "indicator-\(indicatorId.uuidString.lowercased())" }
+}
+
+/// An indicator's status changed: open, closed (visible, not accepting reports) or hidden.
+public struct IndicatorStatusChangedV1: DomainEvent, Equatable {
+    public static let eventType = "th.kpi.catalogue.indicator.status-changed.v1"
+    public static let topic = Topics.catalogue
+
+    public var indicatorId: UUID
+    public var areaCode: Int
+    public var status: String
+    public var version: Int
+
+    public init(indicatorId: UUID, areaCode: Int, status: String, version: Int) {
+        self.indicatorId = indicatorId; self.areaCode = areaCode; self.status = status; self.version = version
+    }
+
+    public var aggregateId: String { "indicator-\(indicatorId.uuidString.lowercased())" }
+}
+
+/// A round was opened (it accepts reports) or closed.
+public struct RoundStateChangedV1: DomainEvent, Equatable {
+    public static let eventType = "th.kpi.catalogue.round.state-changed.v1"
+    public static let topic = Topics.catalogue
+
+    public var indicatorId: UUID
+    public var areaCode: Int
+    public var seq: Int
+    /// "open" or "closed".
+    public var state: String
+    public var version: Int
+
+    public init(indicatorId: UUID, areaCode: Int, seq: Int, state: String, version: Int) {
+        self.indicatorId = indicatorId; self.areaCode = areaCode; self.seq = seq; self.state = state; self.version = version
+    }
+
+    public var aggregateId: String { "indicator-\(indicatorId.uuidString.lowercased())" }
 }

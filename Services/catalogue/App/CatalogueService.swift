@@ -8,7 +8,9 @@ public enum CatalogueService {
         name: "catalogue",
         migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
         projections: [UnitDirectory.projection],
-        routes: { router, runtime in Routes.register(on: router, years: YearStore(db: runtime.db)) },
+        routes: { router, runtime in
+            Routes.register(on: router, years: YearStore(db: runtime.db), indicators: IndicatorStore(db: runtime.db))
+        },
         startup: { runtime in
             let seeded = try await YearStore(db: runtime.db).seedIfEmpty(YearStore.seedYears)
             if seeded > 0 { runtime.logger.info("seed fiscal years added", metadata: ["years": "\(seeded)"]) }

@@ -28,7 +28,7 @@ enum AccountRoutes {
                 throw Problem.throttled(seconds, what: "มีการลงทะเบียนจากเครือข่ายนี้จำนวนมาก")
             }
             struct Body: Decodable { var registration: Registration; var formBase64: String? }
-            let body = try await decode(Body.self, request, context, limit: maxRegistrationBody)
+            let body = try await request.decodeJSON(Body.self, limit: maxRegistrationBody)
             var form: UserStore.Form?
             if let b64 = body.formBase64, !b64.isEmpty {
                 guard let data = Data(base64Encoded: b64), let f = UserStore.Form(bytes: Array(data)) else {
@@ -42,7 +42,7 @@ enum AccountRoutes {
 
         router.post("/sessions") { request, context in
             struct Body: Decodable { var username: String; var password: String }
-            let body = try await decode(Body.self, request, context, limit: maxBody)
+            let body = try await request.decodeJSON(Body.self, limit: maxBody)
             let address = client(request)
             switch try await sessions.signIn(username: body.username, password: body.password, address: address) {
             case .signedIn(let token, let csrf, let user):
@@ -67,7 +67,7 @@ enum AccountRoutes {
         }
         router.put("/sessions/current/year") { request, context in
             struct Body: Decodable { var yearBE: Int }
-            let body = try await decode(Body.self, request, context, limit: maxBody)
+            let body = try await request.decodeJSON(Body.self, limit: maxBody)
             guard (2500...2700).contains(body.yearBE) else { throw Problem(status: .badRequest, detail: "ปีไม่ถูกต้อง") }
             _ = try await current(request, sessions)
             try await sessions.chooseYear(token: request.headers[sessionHeader] ?? "", yearBE: body.yearBE)
@@ -95,7 +95,7 @@ enum AccountRoutes {
         router.put("/sessions/current/password") { request, context in
             let me = try await current(request, sessions, whileMustChange: true)
             struct Body: Decodable { var current: String; var new: String }
-            let body = try await decode(Body.self, request, context, limit: maxBody)
+            let body = try await request.decodeJSON(Body.self, limit: maxBody)
             try await passwords.change(user: me.user.id, current: body.current, new: body.new,
                                        keepSession: request.headers[sessionHeader] ?? "")
             return Response(status: .noContent)
@@ -110,7 +110,7 @@ enum AccountRoutes {
                 throw Problem.throttled(seconds, what: "มีคำขอรหัสผ่านจากเครือข่ายนี้จำนวนมาก")
             }
             struct Body: Decodable { var username: String; var reason: String; var note: String? }
-            let body = try await decode(Body.self, request, context, limit: maxBody)
+            let body = try await request.decodeJSON(Body.self, limit: maxBody)
             try await passwords.request(username: body.username, reason: body.reason, note: body.note ?? "")
             return Response(status: .accepted)
         }
@@ -154,28 +154,28 @@ enum AccountRoutes {
         router.post("/users/:id/approve") { request, context in
             let admin = try await requireAdmin(request, sessions)
             struct Body: Decodable { var rights: [Right]? }
-            let body = try await decode(Body.self, request, context, limit: maxBody)
+            let body = try await request.decodeJSON(Body.self, limit: maxBody)
             try await users.approve(try await target(context, of: admin, users), actor: admin.id, rights: body.rights.map(Set.init))
             return Response(status: .noContent)
         }
         router.post("/users/:id/status") { request, context in
             let admin = try await requireAdmin(request, sessions)
             struct Body: Decodable { var status: String; var reason: String? }
-            let body = try await decode(Body.self, request, context, limit: maxBody)
+            let body = try await request.decodeJSON(Body.self, limit: maxBody)
             try await users.setStatus(try await target(context, of: admin, users), to: body.status, reason: body.reason, actor: admin.id)
             return Response(status: .noContent)
         }
         router.put("/users/:id/rights") { request, context in
             let admin = try await requireAdmin(request, sessions)
             struct Body: Decodable { var rights: [Right] }
-            let body = try await decode(Body.self, request, context, limit: maxBody)
+            let body = try await request.decodeJSON(Body.self, limit: maxBody)
             try await users.setRights(try await target(context, of: admin, users), to: Set(body.rights), actor: admin.id)
             return Response(status: .noContent)
         }
         router.put("/users/:id/workgroup") { request, context in
             let admin = try await requireAdmin(request, sessions)
             struct Body: Decodable { var workgroupId: Int? }
-            let body = try await decode(Body.self, request, context, limit: maxBody)
+            let body = try await request.decodeJSON(Body.self, limit: maxBody)
             try await users.setWorkgroup(try await target(context, of: admin, users), to: body.workgroupId, actor: admin.id)
             return Response(status: .noContent)
         }
@@ -238,16 +238,5 @@ enum AccountRoutes {
             throw Problem(status: .badRequest, detail: "รหัสผู้ใช้ไม่ถูกต้อง")
         }
         return id
-    }
-
-    /// Decodes a JSON body no larger than `limit`; anything else is a 400/413 problem.
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: ServiceRequestContext, limit: Int) async throws -> T {
-        let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: limit) } catch {
-            throw Problem(status: .contentTooLarge, detail: "ข้อมูลมีขนาดใหญ่เกินไป")
-        }
-        do { return try JSONDecoder().decode(T.self, from: Data(buffer: buffer)) } catch {
-            throw Problem(status: .badRequest, detail: "ข้อมูลไม่อยู่ในรูปแบบที่ถูกต้อง")
-        }
     }
 }

@@ -12,7 +12,7 @@ enum Routes {
         router.post("/units") { request, context in
             let admin = try await AccountRoutes.requireAdmin(request, sessions)
             struct Body: Decodable { var code: Int; var nameTh: String; var kind: UnitKind; var areaCode: Int? }
-            let body = try await AccountRoutes.decode(Body.self, request, context, limit: AccountRoutes.maxBody)
+            let body = try await request.decodeJSON(Body.self, limit: AccountRoutes.maxBody)
             let area: Int?
             switch admin.scope {
             case .area(let own):
@@ -35,7 +35,7 @@ enum Routes {
                 throw Problem(status: .notFound, detail: "ไม่พบหน่วยงานรหัส \(code)")
             }
             struct Body: Decodable { var nameTh: String?; var kind: UnitKind?; var active: Bool? }
-            let body = try await AccountRoutes.decode(Body.self, request, context, limit: AccountRoutes.maxBody)
+            let body = try await request.decodeJSON(Body.self, limit: AccountRoutes.maxBody)
             return try jsonResponse(try await units.update(code: code, nameTh: body.nameTh, kind: body.kind, active: body.active))
         }
         // ?q= (a code, or part of a name), area=, kind=, active=true, offset=, limit= (≤ 500).
