@@ -255,6 +255,14 @@ import Testing
          "csrf": "csrf-token", "yearBE": 2567}
         """.utf8))
 
+    static let indicator = try! JSONDecoder().decode(IndicatorView.self, from: Data("""
+        {"id": "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11", "yearBE": 2567, "areaCode": 74, "typeNameTh": "ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)", "version": 3,
+         "form": {"number": "1.1", "nameTh": "ร้อยละของนักเรียน <b>", "details": "", "typeCode": "weighted_average_1_5", "weight": 2.5,
+                  "d1": "ด้านคุณภาพ", "d2": "", "d3": "", "d4": "", "workgroupId": 5, "assessmentNote": "ประเมินเดือนกันยายน",
+                  "criteria": "[2] --> [3] --> [4] --> [5]", "status": "open", "roundMode": "half_year"},
+         "rounds": [{"seq": 1, "labelTh": "รอบ 6 เดือน", "state": "open"}, {"seq": 2, "labelTh": "รอบ 12 เดือน", "state": "not_opened"}]}
+        """.utf8))
+
     /// Every page the gateway has, with sample data.
     static func everyPage() -> [Response] {
         let account = AccountView(id: "u2", username: "malee", nationalId: "1234567890121", title: "นางสาว", firstNameTh: "มาลี",
@@ -285,6 +293,12 @@ import Testing
             AdminPages.passwordRequests([.init(id: "r1", username: "malee", userId: nil, reason: "forgot", note: "<b>", createdAt: Date())],
                                         session: session),
             ErrorPage.render(PageError(status: .notFound, messageTh: "ไม่พบหน้าที่ต้องการ"), session: nil),
+            CataloguePages.list([indicator], workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศติดตามและประเมินผลการจัดการศึกษา")],
+                                areas: [area], area: nil, filter: [:], session: session),
+            CataloguePages.form(indicator, values: IndicatorFormBody.values(of: indicator), errors: ["weight": "ค่า ratio ต้องมากกว่า 0"],
+                                types: [IndicatorTypeView(code: "weighted_average_1_5", nameTh: "ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)")],
+                                workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศ")], areas: [], area: 74, session: session),
+            CataloguePages.confirmClose(indicator, round: indicator.rounds[0], session: session),
         ]
     }
 
@@ -306,6 +320,12 @@ import Testing
         // 120 matches, 50 a page, on page 2: links either side, and the search kept in them.
         let units = try await Self.text(Self.everyPage()[10])
         #expect(units.contains("2 / 3 (120)") && units.contains("href=\"/units?q=3&amp;page=1\"") && units.contains("href=\"/units?q=3&amp;page=3\""))
+        // The list: grouped by type, the owner as the manual shows it, an open round offers
+        // closing (through the confirmation page), the next one opening; a controller edits.
+        let list = try await Self.text(Self.everyPage()[16])
+        #expect(list.contains("<h2>ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)</h2>") && list.contains("โดย : กลุ่มนิเทศติดตามและประเมินผลการจัดการศึกษา"))
+        #expect(list.contains("href=\"/indicators/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/rounds/1/close\"") && list.contains("id=\"open-1.1-2\""))
+        #expect(list.contains("id=\"edit-1.1\"") && !list.contains("id=\"open-1.1-1\""))
     }
 
     /// A response's body as text.

@@ -57,6 +57,20 @@ enum LanguageRoutes {
 /// Thai UI text → English. Every `{{#t}}…{{/t}}` of the templates has an entry (a unit test
 /// checks); text without one shows in Thai.
 let english: [String: String] = [
+    "กรอง": "Filter", "กลุ่มงาน": "Workgroup", "กำหนดตัวชี้วัด": "Define an indicator", "แก้ไขตัวชี้วัด": "Edit the indicator",
+    "ค่า ratio วัดสัมประสิทธิ์": "Weight (ratio)", "ค่าเฉลี่ย": "averages", "ตัวชี้วัด": "Indicators", "ทุกกลุ่มงาน": "All workgroups",
+    "ประเภทตัวชี้วัด": "Indicator type", "ปิด": "Close", "เปิด": "Open", "ยกเลิก": "Cancel",
+    "มีรอบที่เปิดแล้ว จึงเปลี่ยนลักษณะการเปิดใช้งานไม่ได้": "A round has been opened, so the round mode cannot change",
+    "ยังไม่มีตัวชี้วัดในปีนี้": "No indicators in this year yet", "ยืนยันปิดรอบ": "Close the round",
+    "ยื่น/ตรวจ/ทั้งหมด": "submitted/reviewed/assigned", "รอบ": "Rounds", "รายการตัวชี้วัด แยกตามประเภท": "Indicators by type",
+    "รายการตัวชี้วัด": "Indicators", "ลักษณะการเปิดใช้งาน": "Round mode", "สถานะตัวชี้วัด": "Indicator status", "หมายเลข": "Number",
+    "เกณฑ์": "Criteria", "เอกสารประกอบ": "Documents", "แก้ไข": "Edit", "โดย (กลุ่มงานที่รับผิดชอบ)": "By (owning workgroup)",
+    "— ไม่ระบุ —": "— none —", "ปิดการมองเห็น": "Hidden", "ยังไม่เปิด": "not opened",
+    "เมื่อปิดรอบแล้ว โรงเรียนจะรายงานผลในรอบนี้ไม่ได้ ควรปิดเฉพาะเมื่อแน่ใจ":
+        "Once the round is closed, schools can no longer report in it. Close it only when you are sure.",
+    "เลขตัวชี้วัด": "Indicator number", "ชื่อตัวชี้วัด": "Indicator name", "รายละเอียดตัวชี้วัด": "Indicator details",
+    "เดือนที่ประเมิน / หมายเหตุ": "Assessment month / note", "เกณฑ์ (เช่น [2] --> [3] --> [4] --> [5])": "Criteria (e.g. [2] --> [3] --> [4] --> [5])",
+    "รายเดือน": "Monthly", "รายไตรมาส": "Quarterly", "รายครึ่งปี": "Half-yearly", "1 ครั้ง": "Once", "ปิดรอบ": "Close a round",
     "ค้นหา (รหัสหรือชื่อหน่วยงาน)": "Search (unit code or name)", "สำนักงานเขตพื้นที่": "Area office", "ทุกเขตพื้นที่": "All areas",
     "ทุกประเภท": "All kinds", "หน้า": "Page", "ก่อนหน้า": "Previous", "ถัดไป": "Next", "ไม่พบหน่วยงานที่ค้นหา": "No unit matches",
     "1. เลือกหน่วยงานของท่าน": "1. Find your unit", "2. กรอกแบบคำขอสิทธิ์": "2. Fill in the rights-request form",

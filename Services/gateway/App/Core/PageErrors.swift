@@ -12,6 +12,8 @@ struct PageErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch is SignInRequired {
             return Response.redirect(to: "/signin", type: .found)
+        } catch is ChooseYearFirst {
+            return Response.redirect(to: "/year", type: .found)
         } catch let e as PageError {
             return ErrorPage.render(e, session: context.session)
         } catch let p as Problem where p.status == .serviceUnavailable {

@@ -20,6 +20,7 @@ enum Routes {
         UserAdminRoutes.register(on: router, upstreams: upstreams)
         UnitAdminRoutes.register(on: router, upstreams: upstreams)
         PasswordRequestRoutes.register(on: router, upstreams: upstreams)
+        CatalogueRoutes.register(on: router, upstreams: upstreams)
         PublicAPIRoutes.register(on: router, upstreams: upstreams)
     }
 }

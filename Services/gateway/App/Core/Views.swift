@@ -82,11 +82,13 @@ struct LayoutView {
 /// The menu: only what the user's rights allow.
 struct MenuView {
     var csrf: String
+    var views: Bool
     var answersRequests: Bool
     var administers: Bool
 
     init(_ s: SessionInfo) {
         csrf = s.csrf
+        views = s.has(.view)
         answersRequests = s.has(.administer) || s.has(.answerRequests)
         administers = s.has(.administer)
     }

@@ -1,0 +1,160 @@
+import Foundation
+import Hummingbird
+import KPIContracts
+import KPIRuntime
+
+/// An indicator as catalogue's API returns it.
+struct IndicatorView: Decodable, Sendable {
+    struct Form: Decodable, Sendable {
+        var number, nameTh, details, typeCode: String
+        var weight: Double
+        var d1, d2, d3, d4: String
+        var workgroupId: Int?
+        var assessmentNote, criteria, status, roundMode: String
+    }
+    struct Round: Decodable, Sendable {
+        var seq: Int
+        var labelTh: String
+        var state: String
+    }
+    var id: String
+    var yearBE: Int
+    var areaCode: Int
+    var form: Form
+    var typeNameTh: String
+    var version: Int
+    var rounds: [Round]
+}
+
+struct IndicatorTypeView: Decodable, Sendable {
+    var code: String
+    var nameTh: String
+}
+
+/// The define/edit form as catalogue takes it, from the page's fields.
+struct IndicatorFormBody: Encodable {
+    var number, nameTh, details, typeCode: String
+    var weight: Double
+    var d1, d2, d3, d4: String
+    var workgroupId: Int?
+    var assessmentNote, criteria, status, roundMode: String
+
+    static let textFields = ["number", "nameTh", "details", "d1", "d2", "d3", "d4", "assessmentNote", "criteria"]
+
+    init(_ f: [String: String]) {
+        number = f["number"] ?? ""; nameTh = f["nameTh"] ?? ""; details = f["details"] ?? ""; typeCode = f["typeCode"] ?? ""
+        // A weight that is not a number is sent as 0, which catalogue refuses with its message.
+        weight = Double((f["weight"] ?? "").replacingOccurrences(of: ",", with: ".")) ?? 0
+        d1 = f["d1"] ?? ""; d2 = f["d2"] ?? ""; d3 = f["d3"] ?? ""; d4 = f["d4"] ?? ""
+        workgroupId = Int(f["workgroupId"] ?? "")
+        assessmentNote = f["assessmentNote"] ?? ""; criteria = f["criteria"] ?? ""
+        status = ["open", "closed", "hidden"].first { $0 == f["status"] } ?? "open"
+        roundMode = f["roundMode"] ?? ""
+    }
+
+    /// The page fields of a stored indicator.
+    static func values(of i: IndicatorView) -> [String: String] {
+        ["number": i.form.number, "nameTh": i.form.nameTh, "details": i.form.details, "typeCode": i.form.typeCode,
+         "weight": CataloguePages.weightText(i.form.weight), "d1": i.form.d1, "d2": i.form.d2, "d3": i.form.d3, "d4": i.form.d4,
+         "workgroupId": i.form.workgroupId.map(String.init) ?? "", "assessmentNote": i.form.assessmentNote, "criteria": i.form.criteria,
+         "status": i.form.status, "roundMode": i.form.roundMode]
+    }
+}
+
+/// รายการตัวชี้วัด แยกตามประเภท, the define/edit form, and closing a round: the view models of
+/// Templates/*.mustache.
+enum CataloguePages {
+    static let statusLabel = ["open": "Open", "closed": "Close", "hidden": "ปิดการมองเห็น"]
+    static let roundStateLabel = ["not_opened": "ยังไม่เปิด", "open": "เปิด", "closed": "ปิด"]
+    static let modes = [("monthly", "รายเดือน"), ("quarterly", "รายไตรมาส"), ("half_year", "รายครึ่งปี"), ("once", "1 ครั้ง")]
+
+    /// nil for empty text, so that a template's `{{#x}}` leaves it out.
+    static func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
+
+    static func weightText(_ w: Double) -> String { w.rounded() == w ? String(Int(w)) : String(w) }
+
+    struct Option { var value, label: String; var selected: Bool }
+
+    static func list(_ indicators: [IndicatorView], workgroups: [WorkgroupView], areas: [UnitView], area: Int?, filter: [String: String],
+                     session s: SessionInfo) -> Response {
+        let groupName = Dictionary(uniqueKeysWithValues: workgroups.map { ($0.id, $0.nameTh) })
+        struct RoundLine { var seq: Int; var label, state: String; var open, opened: Bool; var counters: String }
+        struct Row {
+            var number: Int; var id, shortId, code, name, typeName, status: String; var details, criteria, owner, note: String?
+            var statusClass: String; var rounds: [RoundLine]; var statusChoices: [Option]
+        }
+        struct Group { var typeName: String; var rows: [Row] }
+        struct Model {
+            var yearBE: Int; var csrf: String; var controller, roundsRight: Bool; var areaParam: String
+            var d1, d2, d3, d4: String; var workgroups: [Option]; var areas: [Option]; var national: Bool
+            var groups: [Group]; var empty: Bool
+        }
+        func matches(_ i: IndicatorView) -> Bool {
+            for (key, value) in [("d1", i.form.d1), ("d2", i.form.d2), ("d3", i.form.d3), ("d4", i.form.d4)] {
+                if let wanted = filter[key], !wanted.isEmpty, !value.localizedCaseInsensitiveContains(wanted) { return false }
+            }
+            if let wanted = filter["workgroup"].flatMap({ Int($0) }), i.form.workgroupId != wanted { return false }
+            return true
+        }
+        var groups: [Group] = []
+        var counter = 0
+        for i in indicators where matches(i) {
+            counter += 1
+            let row = Row(
+                number: counter, id: i.id, shortId: String(i.id.prefix(8)), code: i.form.number, name: i.form.nameTh,
+                typeName: i.typeNameTh, status: t(statusLabel[i.form.status] ?? i.form.status),
+                details: nonEmpty(i.form.details), criteria: nonEmpty(i.form.criteria), owner: i.form.workgroupId.flatMap { groupName[$0] },
+                note: nonEmpty(i.form.assessmentNote), statusClass: i.form.status,
+                rounds: i.rounds.map { r in
+                    // ยื่น/ตรวจ/ทั้งหมด and the averages come with reports and statistics; assignments next.
+                    RoundLine(seq: r.seq, label: r.labelTh, state: t(roundStateLabel[r.state] ?? r.state), open: r.state == "open",
+                              opened: r.state != "not_opened", counters: "[-/-/-] - [-]")
+                },
+                statusChoices: ["open", "closed", "hidden"].map { Option(value: $0, label: t(statusLabel[$0] ?? $0), selected: $0 == i.form.status) })
+            if groups.last?.typeName == i.typeNameTh { groups[groups.count - 1].rows.append(row) }
+            else { groups.append(Group(typeName: i.typeNameTh, rows: [row])) }
+        }
+        return Views.page("indicators", title: "รายการตัวชี้วัด", session: s, Model(
+            yearBE: s.yearBE ?? 0, csrf: s.csrf, controller: s.has(.defineIndicators), roundsRight: s.has(.openRounds),
+            areaParam: area.map { "?area=\($0)" } ?? "",
+            d1: filter["d1"] ?? "", d2: filter["d2"] ?? "", d3: filter["d3"] ?? "", d4: filter["d4"] ?? "",
+            workgroups: workgroups.map { Option(value: String($0.id), label: $0.nameTh, selected: filter["workgroup"] == String($0.id)) },
+            areas: areas.map { Option(value: String($0.code), label: "\($0.code) \($0.nameTh)", selected: $0.code == area) },
+            national: s.user.areaCode == nil, groups: groups, empty: groups.isEmpty))
+    }
+
+    static func form(_ indicator: IndicatorView?, values: [String: String], errors: [String: String], types: [IndicatorTypeView],
+                     workgroups: [WorkgroupView], areas: [UnitView], area: Int?, session s: SessionInfo,
+                     status: HTTPResponse.Status = .ok) -> Response {
+        struct Field { var key, label, value: String; var error: String?; var long: Bool }
+        struct Model {
+            var csrf, action, heading: String; var yearBE: Int; var hasErrors: Bool; var errors: [String: String]
+            var fields: [Field]; var weight: String; var types, workgroups, modes, statuses, areas: [Option]
+            var chooseArea: Bool; var modeLocked: Bool
+        }
+        let labels: [(String, String, Bool)] = [("number", "เลขตัวชี้วัด", false), ("nameTh", "ชื่อตัวชี้วัด", true),
+                                                ("details", "รายละเอียดตัวชี้วัด", true), ("d1", "D1", false), ("d2", "D2", false),
+                                                ("d3", "D3", false), ("d4", "D4", false),
+                                                ("assessmentNote", "เดือนที่ประเมิน / หมายเหตุ", false),
+                                                ("criteria", "เกณฑ์ (เช่น [2] --> [3] --> [4] --> [5])", false)]
+        let heading = indicator == nil ? "กำหนดตัวชี้วัด" : "แก้ไขตัวชี้วัด"
+        return Views.page("indicator-form", title: heading, session: s, status: status, Model(
+            csrf: s.csrf, action: indicator.map { "/indicators/\($0.id)/edit" } ?? "/indicators/new", heading: t(heading),
+            yearBE: indicator?.yearBE ?? s.yearBE ?? 0, hasErrors: !errors.isEmpty, errors: errors,
+            fields: labels.map { Field(key: $0.0, label: t($0.1), value: values[$0.0] ?? "", error: errors[$0.0], long: $0.2) },
+            weight: values["weight"] ?? "",
+            types: types.map { Option(value: $0.code, label: $0.nameTh, selected: values["typeCode"] == $0.code) },
+            workgroups: workgroups.map { Option(value: String($0.id), label: $0.nameTh, selected: values["workgroupId"] == String($0.id)) },
+            modes: modes.map { Option(value: $0.0, label: t($0.1), selected: (values["roundMode"] ?? "half_year") == $0.0) },
+            statuses: ["open", "closed", "hidden"].map { Option(value: $0, label: t(statusLabel[$0] ?? $0), selected: (values["status"] ?? "open") == $0) },
+            areas: areas.map { Option(value: String($0.code), label: "\($0.code) \($0.nameTh)", selected: $0.code == (Int(values["areaCode"] ?? "") ?? area)) },
+            chooseArea: indicator == nil && s.user.areaCode == nil,
+            modeLocked: indicator?.rounds.contains { $0.state != "not_opened" } ?? false))
+    }
+
+    static func confirmClose(_ i: IndicatorView, round: IndicatorView.Round, session s: SessionInfo) -> Response {
+        struct Model { var csrf, id, number, name, round: String; var seq: Int }
+        return Views.page("round-close", title: "ปิดรอบ", session: s,
+                          Model(csrf: s.csrf, id: i.id, number: i.form.number, name: i.form.nameTh, round: round.labelTh, seq: round.seq))
+    }
+}
