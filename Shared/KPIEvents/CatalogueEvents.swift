@@ -133,3 +133,86 @@ public struct RoundStateChangedV1: DomainEvent, Equatable {
 
     public var aggregateId: String { "indicator-\(indicatorId.uuidString.lowercased())" }
 }
+
+/// Units were assigned to report in one round of an indicator (or removed from it).
+public struct RoundUnitsChangedV1: DomainEvent, Equatable {
+    public static let eventType = "th.kpi.catalogue.round.units-changed.v1"
+    public static let topic = Topics.catalogue
+
+    public var indicatorId: UUID
+    public var areaCode: Int
+    public var seq: Int
+    /// Units that now report in the round.
+    public var assigned: [Int]
+    /// Units that no longer do.
+    public var removed: [Int]
+    public var version: Int
+
+    public init(indicatorId: UUID, areaCode: Int, seq: Int, assigned: [Int], removed: [Int], version: Int) {
+        self.indicatorId = indicatorId; self.areaCode = areaCode; self.seq = seq
+        self.assigned = assigned; self.removed = removed; self.version = version
+    }
+
+    public var aggregateId: String { "indicator-\(indicatorId.uuidString.lowercased())" }
+}
+
+/// A round's dates were set: it opens on `opensOn`, reports are due on `dueOn`, and after
+/// `cutoffOn` (Thailand's date) the round accepts no report but from units with an extension.
+/// Dates are ISO days ("2024-03-31"); nil when not set.
+public struct RoundDatesSetV1: DomainEvent, Equatable {
+    public static let eventType = "th.kpi.catalogue.round.dates-set.v1"
+    public static let topic = Topics.catalogue
+
+    public var indicatorId: UUID
+    public var areaCode: Int
+    public var seq: Int
+    public var opensOn: String?
+    public var dueOn: String?
+    public var cutoffOn: String?
+    public var version: Int
+
+    public init(indicatorId: UUID, areaCode: Int, seq: Int, opensOn: String?, dueOn: String?, cutoffOn: String?, version: Int) {
+        self.indicatorId = indicatorId; self.areaCode = areaCode; self.seq = seq
+        self.opensOn = opensOn; self.dueOn = dueOn; self.cutoffOn = cutoffOn; self.version = version
+    }
+
+    public var aggregateId: String { "indicator-\(indicatorId.uuidString.lowercased())" }
+}
+
+/// One unit may report in a round until `untilOn` (Thailand's date), after the cut-off. The
+/// reason stays in catalogue; the event says who granted it by user id.
+public struct RoundExtensionGrantedV1: DomainEvent, Equatable {
+    public static let eventType = "th.kpi.catalogue.round.extension-granted.v1"
+    public static let topic = Topics.catalogue
+
+    public var indicatorId: UUID
+    public var areaCode: Int
+    public var seq: Int
+    public var unitCode: Int
+    public var untilOn: String
+    public var grantedBy: String
+    public var version: Int
+
+    public init(indicatorId: UUID, areaCode: Int, seq: Int, unitCode: Int, untilOn: String, grantedBy: String, version: Int) {
+        self.indicatorId = indicatorId; self.areaCode = areaCode; self.seq = seq; self.unitCode = unitCode
+        self.untilOn = untilOn; self.grantedBy = grantedBy; self.version = version
+    }
+
+    public var aggregateId: String { "indicator-\(indicatorId.uuidString.lowercased())" }
+}
+
+/// An area office closed a fiscal year (nothing of its indicators changes any more) or opened
+/// it again.
+public struct AreaYearStateChangedV1: DomainEvent, Equatable {
+    public static let eventType = "th.kpi.catalogue.area-year.state-changed.v1"
+    public static let topic = Topics.catalogue
+
+    public var yearBE: Int
+    public var areaCode: Int
+    /// "open" or "closed".
+    public var state: String
+
+    public init(yearBE: Int, areaCode: Int, state: String) { self.yearBE = yearBE; self.areaCode = areaCode; self.state = state }
+
+    public var aggregateId: String { "year-\(yearBE)-area-\(areaCode)" }
+}

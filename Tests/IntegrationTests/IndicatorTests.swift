@@ -125,5 +125,165 @@ extension IntegrationSuite {
         }
         try await TestEnvironment.admin.execute("DELETE FROM catalogue.indicators WHERE number LIKE \(tag + ".%")")
     }
+
+    @Test("the gear of a round: select all schools of the area, remove one, never a unit that reported, the same units for every round at once")
+    func assignUnits() async throws {
+        let identity = ServiceProcess("identity", port: 18172)
+        let area = Int.random(in: 7_600_000...7_699_999) * 100
+        let schools = (1...5).map { area + $0 }, other = area + 9, elsewhere = 3
+        try await withServices([identity, catalogue]) {
+            // An area office of its own, so the counts are this test's alone.
+            let nation = [("X-KPI-Session", try await FirstAdmin.token(identity: identity.baseURL))]
+            struct NewUnit: Encodable { var code: Int; var nameTh: String; var kind: String; var areaCode: Int? }
+            for (code, kind) in [(area, "district")] + schools.map { ($0, "school") } + [(other, "other")] {
+                let made = try await httpSend("POST", "\(identity.baseURL)/units", json: NewUnit(code: code, nameTh: "หน่วย \(code)", kind: kind,
+                                                                                                areaCode: kind == "district" ? nil : area), headers: nation)
+                #expect(made.status == 201, "\(made.body)")
+            }
+            try await eventually("catalogue knows the area's units") {
+                try await Admin.int("SELECT count(*)::int FROM catalogue.unit_directory WHERE area_code = \(area)") == 7
+            }
+            let controller = Self.actor([.view, .defineIndicators, .openRounds], area: area)
+            let indicator = try Self.decode(Indicator.self, try await define(form("\(tag).6"), as: controller).body)
+            let gear = "/indicators/\(indicator.id)/rounds/1"
+            func change(_ c: AssignmentStore.Change, as actor: Actor = controller) async throws -> (status: Int, body: String) {
+                try await call(.put, "\(gear)/units", c, as: actor)
+            }
+            func counts(_ body: String) throws -> [Int] { try Self.decode(Indicator.self, body).rounds.map(\.assigned) }
+
+            let candidates = try await call(.get, "\(gear)/candidates?kind=school", as: controller)
+            #expect(try Self.decode([AssignmentStore.Candidate].self, candidates.body).map(\.code) == schools)
+            #expect(try await call(.get, "\(gear)/units", as: controller).body == "[]")          // "No department found."
+
+            // เลือกโรงเรียนทั้งหมด: every school that matches, then one removed.
+            #expect(try counts(try await change(.init(addMatching: .init(kind: "school"))).body) == [5, 0])
+            #expect(try counts(try await change(.init(remove: [schools[0]])).body) == [4, 0])
+            let wrong = try await change(.init(add: [elsewhere]))
+            #expect(wrong.status == 422 && wrong.body.contains("units"))
+
+            // A unit that has reported stays: the change is refused and says why.
+            try await TestEnvironment.admin.execute("INSERT INTO catalogue.reported_units VALUES (\(indicator.id), 1, \(schools[1]))")
+            let kept = try await change(.init(remove: [schools[1], schools[2]]))
+            #expect(kept.status == 409 && kept.body.contains("มีการรายงานแล้ว") && kept.body.contains("\(schools[1])"))
+            let assigned = try Self.decode([AssignmentStore.Assigned].self, try await call(.get, "\(gear)/units", as: controller).body)
+            #expect(assigned.count == 4 && assigned.first { $0.code == schools[1] }?.reported == true)
+
+            // B5: the same units to every round at once.
+            #expect(try counts(try await change(.init(add: [schools[0], other], allRounds: true)).body) == [6, 2])
+            #expect(try await Admin.int("""
+                SELECT count(*)::int FROM catalogue.outbox WHERE aggregate_id = \("indicator-\(indicator.id.uuidString.lowercased())")
+                  AND event_type = 'th.kpi.catalogue.round.units-changed.v1'
+                """) == 4)
+
+            // Rights: the gear is for open_rounds, in the indicator's own area.
+            #expect(try await call(.get, "\(gear)/units", as: Self.actor([.view, .report], area: area)).status == 403)
+            #expect(try await change(.init(add: [schools[3]]), as: Self.controller).status == 404)
+
+            // Leave no active area office behind (other tests expect the one of the seed).
+            for code in schools + [other, area] {
+                #expect(try await httpSend("PATCH", "\(identity.baseURL)/units/\(code)", json: ["active": false], headers: nation).status == 200)
+            }
+        }
+        try await TestEnvironment.admin.execute("DELETE FROM catalogue.reported_units WHERE unit_code BETWEEN \(area) AND \(area + 99)")
+        try await TestEnvironment.admin.execute("DELETE FROM catalogue.indicators WHERE number LIKE \(tag + ".%")")
+    }
+
+    @Test("round dates in order; past the cut-off a round takes no report by itself; an extension for one assigned unit says until when, why and who")
+    func datesAndExtensions() async throws {
+        try await withServices([catalogue]) {
+            let indicator = try Self.decode(Indicator.self, try await define(form("\(tag).7", mode: .once)).body)
+            let round = "/indicators/\(indicator.id)/rounds/1"
+            struct Dates: Encodable { var opensOn: String?; var dueOn: String?; var cutoffOn: String? }
+            for (bad, field) in [(Dates(opensOn: "2024-03-10", dueOn: "2024-03-01", cutoffOn: nil), "dueOn"),
+                                 (Dates(opensOn: nil, dueOn: "2024-03-10", cutoffOn: "2024-03-01"), "cutoffOn"),
+                                 (Dates(opensOn: "2024-02-30", dueOn: nil, cutoffOn: nil), "opensOn")] {
+                let refused = try await call(.put, "\(round)/dates", bad, as: Self.controller)
+                #expect(refused.status == 422 && refused.body.contains("\"\(field)\""), "\(field): \(refused.body)")
+            }
+            #expect(try await call(.post, "\(round)/open", as: Self.controller).status == 200)
+            // A cut-off in the past: open, yet it takes no report now.
+            let set = try await call(.put, "\(round)/dates", Dates(opensOn: "2023-10-01", dueOn: "2024-03-01", cutoffOn: "2024-03-31"), as: Self.controller)
+            let dated = try Self.decode(Indicator.self, set.body).rounds[0]
+            #expect(dated.state == "open" && dated.cutoffOn == "2024-03-31" && !dated.acceptsReports)
+            let later = try await call(.put, "\(round)/dates", Dates(opensOn: "2023-10-01", dueOn: "2024-03-01", cutoffOn: "2999-12-31"), as: Self.controller)
+            #expect(try Self.decode(Indicator.self, later.body).rounds[0].acceptsReports)
+
+            // Extensions: only for an assigned unit, not before the cut-off, with a reason.
+            struct Grant: Encodable { var untilOn: String; var reason: String }
+            let unassigned = try await call(.put, "\(round)/extensions/1", Grant(untilOn: "2999-12-31", reason: "ไฟฟ้าดับ"), as: Self.controller)
+            #expect(unassigned.status == 422 && unassigned.body.contains("unitCode"))
+            try await TestEnvironment.admin.execute("INSERT INTO catalogue.assignments (indicator_id, seq, unit_code) VALUES (\(indicator.id), 1, 1)")
+            #expect(try await call(.put, "\(round)/extensions/1", Grant(untilOn: "2999-01-01", reason: "x"), as: Self.controller).status == 422)
+            #expect(try await call(.put, "\(round)/extensions/1", Grant(untilOn: "2999-12-31", reason: "  "), as: Self.controller).status == 422)
+            let granted = try await call(.put, "\(round)/extensions/1", Grant(untilOn: "2999-12-31", reason: "น้ำท่วมโรงเรียน"), as: Self.controller)
+            #expect(granted.status == 200, "\(granted.body)")
+            let listed = try Self.decode([Extension].self, try await call(.get, "\(round)/extensions", as: Self.controller).body)
+            #expect(listed.count == 1 && listed[0].untilOn == "2999-12-31" && listed[0].reason == "น้ำท่วมโรงเรียน" && listed[0].grantedBy == "tester")
+            #expect(try await call(.get, "\(round)/extensions", as: Self.otherArea).status == 404)
+            #expect(try await Admin.int("""
+                SELECT count(*)::int FROM catalogue.outbox WHERE aggregate_id = \("indicator-\(indicator.id.uuidString.lowercased())")
+                  AND event_type IN ('th.kpi.catalogue.round.dates-set.v1', 'th.kpi.catalogue.round.extension-granted.v1')
+                """) == 3)
+        }
+        try await TestEnvironment.admin.execute("DELETE FROM catalogue.indicators WHERE number LIKE \(tag + ".%")")
+    }
+
+    @Test("an area closes its year (nothing changes) and opens it again; B7 copies its indicators, rounds and assignments into the next year once")
+    func closeAndCopyAYear() async throws {
+        let identity = ServiceProcess("identity", port: 18173)
+        let area = Int.random(in: 7_700_000...7_799_999) * 100
+        let schools = [area + 1, area + 2]
+        try await withServices([identity, catalogue]) {
+            let nation = [("X-KPI-Session", try await FirstAdmin.token(identity: identity.baseURL))]
+            struct NewUnit: Encodable { var code: Int; var nameTh: String; var kind: String; var areaCode: Int? }
+            for (code, kind) in [(area, "district")] + schools.map { ($0, "school") } {
+                #expect(try await httpSend("POST", "\(identity.baseURL)/units", json: NewUnit(code: code, nameTh: "หน่วย \(code)", kind: kind,
+                                                                                            areaCode: kind == "district" ? nil : area), headers: nation).status == 201)
+            }
+            try await eventually("catalogue knows the area's units") {
+                try await Admin.int("SELECT count(*)::int FROM catalogue.unit_directory WHERE area_code = \(area)") == 3
+            }
+            let controller = Self.actor([.view, .defineIndicators, .openRounds], area: area)
+            let first = try Self.decode(Indicator.self, try await define(form("1.1"), as: controller).body)
+            #expect(try await define(form("1.2", mode: .once), as: controller).status == 201)
+            let round = "/indicators/\(first.id)/rounds/1"
+            #expect(try await call(.put, "\(round)/dates", ["opensOn": "2023-10-01", "dueOn": "2024-03-15", "cutoffOn": "2024-03-31"], as: controller).status == 200)
+            #expect(try await call(.put, "\(round)/units", AssignmentStore.Change(add: schools), as: controller).status == 200)
+            #expect(try await call(.post, "\(round)/open", as: controller).status == 200)
+
+            // Closed: visible, but nothing changes; another area cannot close it for them.
+            #expect(try await call(.post, "/years/2567/close", [String: Int](), as: controller).status == 204)
+            #expect(try await call(.get, "/years?area=\(area)", as: controller).body.contains("{\"closed\":true,\"endsOn\":\"2024-09-30\""))
+            let refused = try await call(.put, "/indicators/\(first.id)", form("1.1", name: "ชื่อใหม่"), as: controller)
+            #expect(refused.status == 409 && refused.body.contains("ปิดแล้ว"))
+            #expect(try await define(form("1.3"), as: controller).status == 409)
+            #expect(try await call(.put, "\(round)/units", AssignmentStore.Change(remove: [schools[0]]), as: controller).status == 409)
+            #expect(try await call(.post, "/years/2567/open", ["areaCode": area], as: Self.otherArea).status == 403)
+            #expect(try await call(.post, "/years/2567/open", [String: Int](), as: controller).status == 204)
+            #expect(try await call(.put, "/indicators/\(first.id)", form("1.1", name: "ชื่อใหม่"), as: controller).status == 200)
+
+            // B7: into 2568 in one step, once.
+            let copied = try await call(.post, "/years/2567/copy", [String: Int](), as: controller)
+            #expect(copied.status == 201 && copied.body.contains("\"copied\":2"), "\(copied.body)")
+            let next = try Self.decode([Indicator].self, try await call(.get, "/indicators?year=2568", as: controller).body)
+            #expect(next.map(\.form.number) == ["1.1", "1.2"] && next.allSatisfy { $0.yearBE == 2568 && $0.id != first.id })
+            let copiedRound = try #require(next.first?.rounds.first)
+            #expect(copiedRound.state == "not_opened" && copiedRound.assigned == 2 && copiedRound.opensOn == "2024-10-01"
+                    && copiedRound.cutoffOn == "2025-03-31")
+            #expect(next.first?.form.nameTh == "ชื่อใหม่")
+            let again = try await call(.post, "/years/2567/copy", [String: Int](), as: controller)
+            #expect(again.status == 409 && again.body.contains("2568"))
+            #expect(try await Admin.int("""
+                SELECT count(*)::int FROM catalogue.outbox o JOIN catalogue.indicators i ON o.aggregate_id = 'indicator-' || i.id::text
+                WHERE i.year_be = 2568 AND i.area_code = \(area)
+                """) == 4, "two definitions, the dates of one round and its units")
+
+            for code in schools + [area] {
+                #expect(try await httpSend("PATCH", "\(identity.baseURL)/units/\(code)", json: ["active": false], headers: nation).status == 200)
+            }
+        }
+        try await TestEnvironment.admin.execute("DELETE FROM catalogue.indicators WHERE area_code = \(area)")
+        try await TestEnvironment.admin.execute("DELETE FROM catalogue.area_years WHERE area_code = \(area)")
+    }
 }
 }

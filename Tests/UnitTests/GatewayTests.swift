@@ -260,7 +260,8 @@ import Testing
          "form": {"number": "1.1", "nameTh": "ร้อยละของนักเรียน <b>", "details": "", "typeCode": "weighted_average_1_5", "weight": 2.5,
                   "d1": "ด้านคุณภาพ", "d2": "", "d3": "", "d4": "", "workgroupId": 5, "assessmentNote": "ประเมินเดือนกันยายน",
                   "criteria": "[2] --> [3] --> [4] --> [5]", "status": "open", "roundMode": "half_year"},
-         "rounds": [{"seq": 1, "labelTh": "รอบ 6 เดือน", "state": "open"}, {"seq": 2, "labelTh": "รอบ 12 เดือน", "state": "not_opened"}]}
+         "rounds": [{"seq": 1, "labelTh": "รอบ 6 เดือน", "state": "open", "assigned": 32, "opensOn": "2023-10-01", "cutoffOn": "2024-03-31", "acceptsReports": false},
+                    {"seq": 2, "labelTh": "รอบ 12 เดือน", "state": "not_opened", "assigned": 0, "acceptsReports": false}]}
         """.utf8))
 
     /// Every page the gateway has, with sample data.
@@ -299,6 +300,13 @@ import Testing
                                 types: [IndicatorTypeView(code: "weighted_average_1_5", nameTh: "ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)")],
                                 workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศ")], areas: [], area: 74, session: session),
             CataloguePages.confirmClose(indicator, round: indicator.rounds[0], session: session),
+            CataloguePages.gear(indicator, round: indicator.rounds[0], query: GearQuery(text: "", kind: "", page: 1, assignedPage: 1),
+                                assigned: ([AssignedView(code: 1, nameTh: "กำแพงเพชรพิทยาคม", reported: true),
+                                            AssignedView(code: 2, nameTh: "วัชรวิทยา", reported: false)], 2),
+                                candidates: ([CandidateView(code: 3, nameTh: "วชิรปราการวิทยาคม", kind: "school", assigned: false)], 120),
+                                extensions: [ExtensionView(unitCode: 1, unitNameTh: "กำแพงเพชรพิทยาคม", untilOn: "2024-04-15", reason: "น้ำท่วม",
+                                                           grantedBy: "demo-district", grantedAt: Date())],
+                                message: ("บันทึกการเปลี่ยนแปลงแล้ว", false), errors: ["untilOn": "วันที่ไม่ถูกต้อง"], session: session),
         ]
     }
 
@@ -325,7 +333,14 @@ import Testing
         let list = try await Self.text(Self.everyPage()[16])
         #expect(list.contains("<h2>ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)</h2>") && list.contains("โดย : กลุ่มนิเทศติดตามและประเมินผลการจัดการศึกษา"))
         #expect(list.contains("href=\"/indicators/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/rounds/1/close\"") && list.contains("id=\"open-1.1-2\""))
-        #expect(list.contains("id=\"edit-1.1\"") && !list.contains("id=\"open-1.1-1\""))
+        #expect(list.contains("id=\"edit-1.1\"") && !list.contains("id=\"open-1.1-1\"") && list.contains("[-/-/32]"))
+        // The gear: a reported unit cannot be removed, one that has not can.
+        let gear = try await Self.text(Self.everyPage()[19])
+        #expect(gear.contains("มีการรายงานแล้ว") && !gear.contains("id=\"remove-1\"") && gear.contains("id=\"remove-2\""))
+        #expect(gear.contains("id=\"select-all\"") && gear.contains("1 / 3 (120)"))
+        // Dates in พ.ศ.; an open round past its cut-off says it takes no report; the extension says until when and why.
+        #expect(gear.contains("เปิด 1 ต.ค. 2566 · ปิดรับ 31 มี.ค. 2567") && gear.contains("id=\"past-cutoff\""))
+        #expect(gear.contains("ถึง 15 เม.ย. 2567") && gear.contains("น้ำท่วม") && gear.contains("id=\"err-untilOn\""))
     }
 
     /// A response's body as text.

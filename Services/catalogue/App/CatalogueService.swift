@@ -9,7 +9,8 @@ public enum CatalogueService {
         migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
         projections: [UnitDirectory.projection],
         routes: { router, runtime in
-            Routes.register(on: router, years: YearStore(db: runtime.db), indicators: IndicatorStore(db: runtime.db))
+            Routes.register(on: router, years: YearStore(db: runtime.db), indicators: IndicatorStore(db: runtime.db),
+                            assignments: AssignmentStore(db: runtime.db), dates: RoundDateStore(db: runtime.db))
         },
         startup: { runtime in
             let seeded = try await YearStore(db: runtime.db).seedIfEmpty(YearStore.seedYears)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KPIContracts
 import KPIRuntime
@@ -7,8 +8,31 @@ import KPIRuntime
 /// verified actor the gateway signed: the right, and that the indicator is of the actor's area
 /// (the nation's staff reach every area).
 enum Routes {
-    static func register(on router: Router<ServiceRequestContext>, years: YearStore, indicators: IndicatorStore) {
-        router.get("/years") { _, _ in try jsonResponse(try await years.all()) }
+    static func register(on router: Router<ServiceRequestContext>, years: YearStore, indicators: IndicatorStore, assignments: AssignmentStore,
+                         dates: RoundDateStore) {
+        // ?area= adds whether that area office has closed each year.
+        router.get("/years") { request, _ in
+            try jsonResponse(try await years.all(area: request.uri.queryParameters.get("area").flatMap { Int($0) }))
+        }
+        for (action, closed) in [("close", true), ("open", false)] {
+            router.post("/years/:year/\(action)") { request, context in
+                let actor = try context.require(.defineIndicators)
+                struct Body: Decodable { var areaCode: Int? }
+                let body = try await request.decodeJSON(Body.self, limit: 4096)
+                guard let year = context.parameters.get("year", as: Int.self) else { throw Problem(status: .notFound, detail: "ไม่มีปีนี้") }
+                try await years.setClosed(closed, yearBE: year, area: try Self.area(body.areaCode, of: actor), by: actor)
+                return Response(status: .noContent)
+            }
+        }
+        // B7: the area's indicators, rounds and assignments into the next year, in one step.
+        router.post("/years/:year/copy") { request, context in
+            let actor = try context.require(.defineIndicators)
+            struct Body: Decodable { var areaCode: Int? }
+            let body = try await request.decodeJSON(Body.self, limit: 4096)
+            guard let year = context.parameters.get("year", as: Int.self) else { throw Problem(status: .notFound, detail: "ไม่มีปีนี้") }
+            let copied = try await years.copy(from: year, area: try Self.area(body.areaCode, of: actor), indicators: indicators)
+            return try jsonResponse(["copied": copied, "toYearBE": year + 1], status: .created)
+        }
         router.post("/years") { request, context in
             let actor = try context.require(.defineIndicators)
             struct Body: Decodable { var yearBE: Int }
@@ -55,12 +79,76 @@ enum Routes {
             let body = try await request.decodeJSON(Body.self)
             return try jsonResponse(try await indicators.setStatus(try id(context), body.status, reach: { actor.reaches(area: $0) }))
         }
+        registerAssignments(on: router, indicators: indicators, assignments: assignments)
+        router.put("/indicators/:id/rounds/:seq/dates") { request, context in
+            let actor = try context.require(.openRounds)
+            guard let seq = context.parameters.get("seq", as: Int.self) else { throw IndicatorStore.notFound }
+            let body = try await request.decodeJSON(RoundDateStore.Dates.self)
+            return try jsonResponse(try await dates.setDates(body, indicator: try id(context), seq: seq, reach: { actor.reaches(area: $0) }))
+        }
+        router.get("/indicators/:id/rounds/:seq/extensions") { _, context in
+            let actor = try context.require(.openRounds)
+            guard let seq = context.parameters.get("seq", as: Int.self),
+                  let indicator = try await indicators.find(try id(context)), actor.reaches(area: indicator.areaCode) else { throw IndicatorStore.notFound }
+            return try jsonResponse(try await dates.extensions(indicator: indicator.id, seq: seq))
+        }
+        router.put("/indicators/:id/rounds/:seq/extensions/:unit") { request, context in
+            let actor = try context.require(.openRounds)
+            guard let seq = context.parameters.get("seq", as: Int.self), let unit = context.parameters.get("unit", as: Int.self) else {
+                throw IndicatorStore.notFound
+            }
+            struct Body: Decodable { var untilOn: String; var reason: String }
+            let body = try await request.decodeJSON(Body.self)
+            return try jsonResponse(try await dates.grant(unit: unit, until: body.untilOn, reason: body.reason, indicator: try id(context), seq: seq,
+                                                          by: actor, reach: { actor.reaches(area: $0) }))
+        }
         for (action, open) in [("open", true), ("close", false)] {
             router.post("/indicators/:id/rounds/:seq/\(action)") { _, context in
                 let actor = try context.require(.openRounds)
                 guard let seq = context.parameters.get("seq", as: Int.self) else { throw Problem(status: .badRequest, detail: "round must be a number") }
                 return try jsonResponse(try await indicators.setRound(try id(context), seq: seq, open: open, reach: { actor.reaches(area: $0) }))
             }
+        }
+    }
+
+    /// The gear ⚙️ of a round: its assigned units, the area's units to choose from (both paged,
+    /// the count in X-Total-Count), and the change saved.
+    static func registerAssignments(on router: Router<ServiceRequestContext>, indicators: IndicatorStore, assignments: AssignmentStore) {
+        @Sendable func round(_ context: ServiceRequestContext) async throws -> (Indicator, Int) {
+            let actor = try context.require(.openRounds)
+            guard let seq = context.parameters.get("seq", as: Int.self),
+                  let indicator = try await indicators.find(try id(context)), actor.reaches(area: indicator.areaCode),
+                  indicator.rounds.contains(where: { $0.seq == seq }) else { throw IndicatorStore.notFound }
+            return (indicator, seq)
+        }
+        @Sendable func page(_ request: Request) -> (offset: Int, limit: Int) {
+            let q = request.uri.queryParameters
+            return (max(0, q.get("offset").flatMap { Int($0) } ?? 0), min(max(1, q.get("limit").flatMap { Int($0) } ?? 50), 500))
+        }
+        @Sendable func paged<T: Encodable>(_ items: [T], total: Int) throws -> Response {
+            var response = try jsonResponse(items)
+            response.headers[HTTPField.Name("X-Total-Count")!] = String(total)
+            return response
+        }
+        router.get("/indicators/:id/rounds/:seq/units") { request, context in
+            let (indicator, seq) = try await round(context)
+            let (offset, limit) = page(request)
+            let (units, total) = try await assignments.assigned(indicator, seq: seq, offset: offset, limit: limit)
+            return try paged(units, total: total)
+        }
+        router.get("/indicators/:id/rounds/:seq/candidates") { request, context in
+            let (indicator, seq) = try await round(context)
+            let (offset, limit) = page(request)
+            let q = request.uri.queryParameters
+            let filter = AssignmentStore.Filter(text: q.get("q").map { String($0.prefix(100)) }, kind: q.get("kind"))
+            let (units, total) = try await assignments.candidates(indicator, seq: seq, filter: filter, offset: offset, limit: limit)
+            return try paged(units, total: total)
+        }
+        router.put("/indicators/:id/rounds/:seq/units") { request, context in
+            let actor = try context.require(.openRounds)
+            guard let seq = context.parameters.get("seq", as: Int.self) else { throw IndicatorStore.notFound }
+            let change = try await request.decodeJSON(AssignmentStore.Change.self, limit: 1024 * 1024)
+            return try jsonResponse(try await assignments.apply(change, indicator: try id(context), seq: seq, reach: { actor.reaches(area: $0) }))
         }
     }
 

@@ -91,6 +91,21 @@ public struct Round: Codable, Sendable, Equatable {
     public var opensOn: String?
     public var dueOn: String?
     public var cutoffOn: String?
+    /// How many units report in it ("ทั้งหมด" of the list's counters).
+    public var assigned: Int
+    /// Open, and its cut-off (Thailand's date) not passed: it takes reports from every
+    /// assigned unit; after the cut-off only from units with an extension.
+    public var acceptsReports: Bool
+}
+
+/// An extension: one unit may report in a round until `untilOn`.
+public struct Extension: Codable, Sendable, Equatable {
+    public var unitCode: Int
+    public var unitNameTh: String
+    public var untilOn: String
+    public var reason: String
+    public var grantedBy: String
+    public var grantedAt: Date
 }
 
 /// An indicator as the list and the edit form show it.

@@ -37,6 +37,7 @@ public struct IndicatorStore: Sendable {
         let form = try await valid(input, yearBE: yearBE, area: area, except: nil)
         let id = UUID()
         return try await db.transaction { tx in
+            try await Self.ensureOpen(yearBE: yearBE, area: area, tx: tx)
             try await tx.execute("""
                 INSERT INTO indicators (id, year_be, area_code, number, name_th, details, type_code, weight, d1, d2, d3, d4,
                     workgroup_id, assessment_note, criteria, status, round_mode)
@@ -57,6 +58,7 @@ public struct IndicatorStore: Sendable {
         let form = try await valid(input, yearBE: current.yearBE, area: current.areaCode, except: id)
         return try await db.transaction { tx in
             guard let locked = try await load(id, tx: tx, lock: true) else { throw Self.notFound }
+            try await Self.ensureOpen(locked, tx: tx)
             if form.roundMode != locked.form.roundMode {
                 guard locked.rounds.allSatisfy({ $0.state == "not_opened" }) else {
                     throw Problem.invalid(["roundMode": "เปลี่ยนลักษณะการเปิดใช้งานไม่ได้ เพราะมีรอบที่เปิดแล้ว"])
@@ -82,6 +84,7 @@ public struct IndicatorStore: Sendable {
     public func setStatus(_ id: UUID, _ status: IndicatorStatus, reach: (Int) -> Bool) async throws -> Indicator {
         try await db.transaction { tx in
             guard let current = try await load(id, tx: tx, lock: true), reach(current.areaCode) else { throw Self.notFound }
+            try await Self.ensureOpen(current, tx: tx)
             guard current.form.status != status else { return current }
             try await tx.execute("UPDATE indicators SET status = \(status.rawValue), version = version + 1, updated_at = now() WHERE id = \(id)")
             let indicator = try await load(id, tx: tx)!
@@ -96,6 +99,7 @@ public struct IndicatorStore: Sendable {
     public func setRound(_ id: UUID, seq: Int, open: Bool, reach: (Int) -> Bool) async throws -> Indicator {
         try await db.transaction { tx in
             guard let current = try await load(id, tx: tx, lock: true), reach(current.areaCode) else { throw Self.notFound }
+            try await Self.ensureOpen(current, tx: tx)
             guard let round = current.rounds.first(where: { $0.seq == seq }) else {
                 throw Problem(status: .notFound, detail: "ไม่พบรอบที่ \(seq)")
             }
@@ -121,12 +125,16 @@ public struct IndicatorStore: Sendable {
     /// The indicators of one year and area, grouped by type (in the types' order) and then by
     /// number (1.2 before 1.10). Hidden ones only when asked (controllers).
     public func list(yearBE: Int, area: Int, includeHidden: Bool) async throws -> [Indicator] {
-        let rows = try await db.query("""
+        try await db.transaction { tx in try await list(yearBE: yearBE, area: area, includeHidden: includeHidden, tx: tx) }
+    }
+
+    func list(yearBE: Int, area: Int, includeHidden: Bool, tx: Transaction) async throws -> [Indicator] {
+        let rows = try await tx.query("""
             SELECT \(unescaped: Self.columns) FROM indicators i JOIN indicator_types t ON t.code = i.type_code
             WHERE i.year_be = \(yearBE) AND i.area_code = \(area) AND (i.status <> 'hidden' OR \(includeHidden))
             ORDER BY t.sort_order, i.type_code
             """)
-        let rounds = try await db.query("""
+        let rounds = try await tx.query("""
             SELECT r.indicator_id, \(unescaped: Self.roundColumns) FROM rounds r JOIN indicators i ON i.id = r.indicator_id
             WHERE i.year_be = \(yearBE) AND i.area_code = \(area) ORDER BY r.indicator_id, r.seq
             """)
@@ -159,13 +167,27 @@ public struct IndicatorStore: Sendable {
 
     static let notFound = Problem(status: .notFound, detail: "ไม่พบตัวชี้วัด")
 
+    /// Nothing of an indicator changes while its area has closed its year.
+    static func ensureOpen(_ indicator: Indicator, tx: Transaction) async throws {
+        try await ensureOpen(yearBE: indicator.yearBE, area: indicator.areaCode, tx: tx)
+    }
+
+    static func ensureOpen(yearBE: Int, area: Int, tx: Transaction) async throws {
+        if try await tx.query("SELECT 1 FROM area_years WHERE year_be = \(yearBE) AND area_code = \(area) AND closed_at IS NOT NULL").first != nil {
+            throw Problem(status: .conflict, detail: "ปีงบประมาณ \(yearBE) ของเขตพื้นที่นี้ปิดแล้ว เปิดปีก่อนจึงแก้ไขได้")
+        }
+    }
+
     // MARK: - Rows
 
     static let columns = """
         i.id, i.year_be, i.area_code, i.number, i.name_th, i.details, i.type_code, i.weight::float8, i.d1, i.d2, i.d3, i.d4,
         i.workgroup_id, i.assessment_note, i.criteria, i.status, i.round_mode, t.name_th, i.version
         """
-    static let roundColumns = "r.seq, r.label_th, r.state, r.opens_on::text, r.due_on::text, r.cutoff_on::text"
+    static let roundColumns = """
+        r.seq, r.label_th, r.state, r.opens_on::text, r.due_on::text, r.cutoff_on::text, r.assigned_count,
+        r.state = 'open' AND (r.cutoff_on IS NULL OR r.cutoff_on >= (now() AT TIME ZONE 'Asia/Bangkok')::date)
+        """
 
     static func indicator(_ row: PostgresRow) throws -> Indicator {
         let status = try row.decode(String.self, at: 15), mode = try row.decode(String.self, at: 16)
@@ -183,7 +205,8 @@ public struct IndicatorStore: Sendable {
     static func round(_ row: PostgresRow, from i: Int) throws -> Round {
         Round(seq: try row.decode(Int.self, at: i), labelTh: try row.decode(String.self, at: i + 1), state: try row.decode(String.self, at: i + 2),
               opensOn: try row.decode(String?.self, at: i + 3), dueOn: try row.decode(String?.self, at: i + 4),
-              cutoffOn: try row.decode(String?.self, at: i + 5))
+              cutoffOn: try row.decode(String?.self, at: i + 5), assigned: try row.decode(Int.self, at: i + 6),
+              acceptsReports: try row.decode(Bool.self, at: i + 7))
     }
 
     func load(_ id: UUID, tx: Transaction, lock: Bool = false) async throws -> Indicator? {

@@ -8,16 +8,23 @@ enum Forms {
     static let maxURLEncoded = 64 * 1024
     static let maxMultipart = 6 * 1024 * 1024
 
+    /// The form's fields; a name given twice keeps its last value (see `values`).
     static func fields(_ request: Request) async throws -> [String: String] {
+        let form = try await values(request)
+        return form.reduce(into: [:]) { $0[$1.name] = $1.value }
+    }
+
+    /// Every name=value pair in order: checkboxes repeat their name once per box ticked.
+    static func values(_ request: Request) async throws -> [(name: String, value: String)] {
         let buffer = try await collect(request, limit: maxURLEncoded)
-        var out: [String: String] = [:]
+        var out: [(name: String, value: String)] = []
         for pair in try text(buffer.readableBytesView).split(separator: "&") {
             let kv = try pair.split(separator: "=", maxSplits: 1).map { piece -> String in
                 // Percent-decoding that does not give UTF-8, or gives NUL, is refused.
                 guard let decoded = String(piece).replacingOccurrences(of: "+", with: " ").removingPercentEncoding else { throw badText }
                 return try text(Array(decoded.utf8))
             }
-            if let key = kv.first, !key.isEmpty { out[key] = kv.count > 1 ? kv[1] : "" }
+            if let key = kv.first, !key.isEmpty { out.append((key, kv.count > 1 ? kv[1] : "")) }
         }
         return out
     }

@@ -57,6 +57,18 @@ enum LanguageRoutes {
 /// Thai UI text → English. Every `{{#t}}…{{/t}}` of the templates has an entry (a unit test
 /// checks); text without one shows in Thai.
 let english: [String: String] = [
+    "ปิดปีแล้ว": "Closed", "เปิดปี": "Open the year", "ปิดปี": "Close the year", "คัดลอกตัวชี้วัดไปปี": "Copy the indicators to",
+    "กำหนดการ": "Schedule", "เลยวันปิดรับแล้ว รอบนี้ไม่รับรายงาน ยกเว้นหน่วยงานที่ได้รับการขยายเวลา":
+        "The cut-off has passed: the round takes no report except from units with an extension",
+    "วันเปิดรอบ": "Opens on", "วันครบกำหนด": "Due on", "วันปิดรับ": "Cut-off", "บันทึกกำหนดการ": "Save the schedule",
+    "การขยายเวลา": "Extensions", "ถึง": "until", "ยังไม่มีการขยายเวลา": "No extensions", "ขยายเวลาถึง": "Extended until",
+    "ขยายเวลา": "Extend", "บันทึกกำหนดการแล้ว": "Schedule saved", "บันทึกการขยายเวลาแล้ว": "Extension saved",
+    "ครบกำหนด": "due", "ปิดรับ": "cut-off",
+    "กำหนดหน่วยงานที่รายงาน": "Units that report", "กำหนดการรายงานของช่วง": "Reporting round", "หน่วยงานที่กำหนดแล้ว": "Assigned units",
+    "มีการรายงานแล้ว": "Has reported", "ยังไม่ได้รับรายงาน": "No report yet", "ลบ": "Remove", "เลือกหน่วยงาน": "Choose units",
+    "ใช้กับทุกรอบของตัวชี้วัดนี้": "Apply to every round of this indicator", "บันทึกการเปลี่ยนแปลง": "Save changes",
+    "เลือกโรงเรียนทั้งหมด": "Select all schools", "กลับรายการตัวชี้วัด": "Back to the indicators",
+    "บันทึกการเปลี่ยนแปลงแล้ว": "Changes saved",
     "กรอง": "Filter", "กลุ่มงาน": "Workgroup", "กำหนดตัวชี้วัด": "Define an indicator", "แก้ไขตัวชี้วัด": "Edit the indicator",
     "ค่า ratio วัดสัมประสิทธิ์": "Weight (ratio)", "ค่าเฉลี่ย": "averages", "ตัวชี้วัด": "Indicators", "ทุกกลุ่มงาน": "All workgroups",
     "ประเภทตัวชี้วัด": "Indicator type", "ปิด": "Close", "เปิด": "Open", "ยกเลิก": "Cancel",

@@ -13,7 +13,7 @@ let css = """
 body{margin:0;font:16px/1.5 "Noto Sans Thai","Sarabun",system-ui,sans-serif;color:var(--ink);background:#f6f8fa}
 .top{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.6rem 1rem;background:var(--brand)}
 .top a{color:#fff;text-decoration:none}.brand{font-weight:700}
-nav{display:flex;gap:1rem}
+nav{display:flex;flex-wrap:wrap;gap:.3rem 1rem;flex:1 1 auto;min-width:0}
 main{max-width:60rem;margin:0 auto;padding:1rem}
 h1{font-size:1.4rem;margin:.2rem 0 1rem}
 table{width:100%;border-collapse:collapse;background:#fff}

@@ -93,13 +93,16 @@ enum AccountPages {
     }
 
     static func year(_ s: SessionInfo, years: [YearView]) -> Response {
-        struct Row { var yearBE: Int; var range: String }
-        struct Model { var csrf: String; var years: [Row]; var nextYear: Int? }
+        struct Row { var yearBE, nextBE: Int; var range: String; var closed: Bool; var chosen: Bool }
+        struct Model { var csrf: String; var years: [Row]; var nextYear: Int?; var controller: Bool }
         let next = (years.map(\.yearBE).max() ?? 2567) + 1
         return Views.page("year", title: "เลือกปี", session: s, Model(
             csrf: s.csrf,
-            years: years.map { Row(yearBE: $0.yearBE, range: ThaiDate.day($0.startsOn) + " – " + ThaiDate.day($0.endsOn)) },
-            nextYear: s.has(.defineIndicators) ? next : nil))
+            years: years.map { Row(yearBE: $0.yearBE, nextBE: $0.yearBE + 1, range: ThaiDate.day($0.startsOn) + " – " + ThaiDate.day($0.endsOn),
+                                   closed: $0.closed ?? false, chosen: s.yearBE == $0.yearBE) },
+            nextYear: s.has(.defineIndicators) ? next : nil,
+            // Closing and copying a year is an area's business: the nation's staff have no area.
+            controller: s.has(.defineIndicators) && s.user.areaCode != nil))
     }
 }
 
@@ -107,4 +110,6 @@ struct YearView: Decodable, Sendable {
     var yearBE: Int
     var startsOn: String
     var endsOn: String
+    /// Whether the user's area office has closed it.
+    var closed: Bool?
 }

@@ -85,7 +85,7 @@ enum AccountRoutes {
 
         router.get("/year") { _, context in
             let s = try requireSession(context)
-            return AccountPages.year(s, years: try await upstreams.getJSON([YearView].self, .catalogue, "/years"))
+            return AccountPages.year(s, years: try await upstreams.getJSON([YearView].self, .catalogue, "/years" + (s.user.areaCode.map { "?area=\($0)" } ?? "")))
         }
         // Adding the next fiscal year: catalogue checks the right on the actor signed here.
         router.post("/year/add") { request, context in
@@ -99,6 +99,21 @@ enum AccountRoutes {
                                 messageTh: reply.status == .forbidden ? "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้" : reply.problemText)
             }
             return Response.redirect(to: "/year", type: .normal)
+        }
+        // An area's controller closes or opens a year for their area, or copies it into the next (B7).
+        for action in ["close", "open", "copy"] {
+            router.post("/year/:year/\(action)") { request, context in
+                let s = try requireSession(context)
+                let form = try await Forms.fields(request)
+                try checkCSRF(form["csrf"], request: request, context: context)
+                guard let year = context.parameters.get("year", as: Int.self) else { throw PageError(status: .notFound, messageTh: "ไม่มีปีที่เลือก") }
+                let reply = try await upstreams.send(.catalogue, .post, "/years/\(year)/\(action)", json: [String: Int](), actor: s.actor)
+                guard (200..<300).contains(reply.status.code) else {
+                    throw PageError(status: reply.status == .forbidden ? .forbidden : .conflict,
+                                    messageTh: reply.status == .forbidden ? "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้" : reply.problemText)
+                }
+                return Response.redirect(to: "/year", type: .normal)
+            }
         }
         router.post("/year") { request, context in
             _ = try requireSession(context)

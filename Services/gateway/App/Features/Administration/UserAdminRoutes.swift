@@ -66,15 +66,10 @@ enum UserAdminRoutes {
         }
         admin.post(":id/rights") { request, context in
             let s = try requireAdmin(context)
-            let body = try await Forms.collect(request, limit: Forms.maxURLEncoded)
-            // Checkboxes repeat the same name, so read every `right=` pair.
-            var rights: [String] = [], csrf: String?
-            for pair in String(buffer: body).split(separator: "&") {
-                let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? "" }
-                if kv.count == 2, kv[0] == "right" { rights.append(kv[1]) }
-                if kv.count == 2, kv[0] == "csrf" { csrf = kv[1] }
-            }
-            try checkCSRF(csrf, request: request, context: context)
+            let form = try await Forms.values(request)
+            // One `right=` per box ticked.
+            let rights = form.filter { $0.name == "right" }.map(\.value)
+            try checkCSRF(form.last { $0.name == "csrf" }?.value, request: request, context: context)
             let userId = try id(context)
             let reply = try await upstreams.send(.identity, .put, "/users/\(userId)/rights", json: ["rights": rights], session: request.sessionToken)
             return try await detail(userId, upstreams, s, request, message: reply.status == .noContent ? "บันทึกสิทธิ์แล้ว" : reply.problemText)

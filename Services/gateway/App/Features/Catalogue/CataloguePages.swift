@@ -16,6 +16,11 @@ struct IndicatorView: Decodable, Sendable {
         var seq: Int
         var labelTh: String
         var state: String
+        var assigned: Int
+        var opensOn: String?
+        var dueOn: String?
+        var cutoffOn: String?
+        var acceptsReports: Bool
     }
     var id: String
     var yearBE: Int
@@ -24,6 +29,60 @@ struct IndicatorView: Decodable, Sendable {
     var typeNameTh: String
     var version: Int
     var rounds: [Round]
+}
+
+struct ExtensionView: Decodable, Sendable {
+    var unitCode: Int
+    var unitNameTh: String
+    var untilOn: String
+    var reason: String
+    var grantedBy: String
+    var grantedAt: Date
+}
+
+struct AssignedView: Decodable, Sendable {
+    var code: Int
+    var nameTh: String
+    var reported: Bool
+}
+
+struct CandidateView: Decodable, Sendable {
+    var code: Int
+    var nameTh: String
+    var kind: String
+    var assigned: Bool
+}
+
+/// The gear page's searches: the area's units (`q`, `kind`, `page`) and the assigned (`apage`).
+struct GearQuery: Sendable {
+    static let pageSize = 50
+    var text: String
+    var kind: String
+    var page: Int
+    var assignedPage: Int
+
+    var candidateQuery: String {
+        var c = URLComponents()
+        c.queryItems = [URLQueryItem(name: "offset", value: String((page - 1) * Self.pageSize)), URLQueryItem(name: "limit", value: String(Self.pageSize))]
+            + (text.isEmpty ? [] : [URLQueryItem(name: "q", value: text)]) + (kind.isEmpty ? [] : [URLQueryItem(name: "kind", value: kind)])
+        return c.percentEncodedQuery ?? ""
+    }
+
+    /// This page with another page of one of its lists.
+    func link(_ base: String, page: Int? = nil, assignedPage: Int? = nil) -> String {
+        var c = URLComponents()
+        c.queryItems = (text.isEmpty ? [] : [URLQueryItem(name: "q", value: text)]) + (kind.isEmpty ? [] : [URLQueryItem(name: "kind", value: kind)])
+            + [URLQueryItem(name: "page", value: String(page ?? self.page)), URLQueryItem(name: "apage", value: String(assignedPage ?? self.assignedPage))]
+        return base + "?" + (c.percentEncodedQuery ?? "")
+    }
+
+    func pager(_ base: String, total: Int, assigned: Bool) -> Pager {
+        let current = assigned ? assignedPage : page
+        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
+        func to(_ p: Int) -> String { assigned ? link(base, assignedPage: p) : link(base, page: p) }
+        return Pager(page: current, pages: pages, total: total, previous: current > 1 ? to(current - 1) : nil,
+                     next: current < pages ? to(current + 1) : nil)
+    }
 }
 
 struct IndicatorTypeView: Decodable, Sendable {
@@ -108,7 +167,7 @@ enum CataloguePages {
                 rounds: i.rounds.map { r in
                     // ยื่น/ตรวจ/ทั้งหมด and the averages come with reports and statistics; assignments next.
                     RoundLine(seq: r.seq, label: r.labelTh, state: t(roundStateLabel[r.state] ?? r.state), open: r.state == "open",
-                              opened: r.state != "not_opened", counters: "[-/-/-] - [-]")
+                              opened: r.state != "not_opened", counters: "[-/-/\(r.assigned)] - [-]")
                 },
                 statusChoices: ["open", "closed", "hidden"].map { Option(value: $0, label: t(statusLabel[$0] ?? $0), selected: $0 == i.form.status) })
             if groups.last?.typeName == i.typeNameTh { groups[groups.count - 1].rows.append(row) }
@@ -130,8 +189,11 @@ enum CataloguePages {
         struct Model {
             var csrf, action, heading: String; var yearBE: Int; var hasErrors: Bool; var errors: [String: String]
             var fields: [Field]; var weight: String; var types, workgroups, modes, statuses, areas: [Option]
-            var chooseArea: Bool; var modeLocked: Bool
+            var chooseArea: Bool; var fixedArea: Option?; var modeLocked: Bool
         }
+        // The nation's staff define for an area: the one they came from, or one they choose.
+        let national = indicator == nil && s.user.areaCode == nil
+        let cameFrom = areas.first { $0.code == area }
         let labels: [(String, String, Bool)] = [("number", "เลขตัวชี้วัด", false), ("nameTh", "ชื่อตัวชี้วัด", true),
                                                 ("details", "รายละเอียดตัวชี้วัด", true), ("d1", "D1", false), ("d2", "D2", false),
                                                 ("d3", "D3", false), ("d4", "D4", false),
@@ -148,8 +210,42 @@ enum CataloguePages {
             modes: modes.map { Option(value: $0.0, label: t($0.1), selected: (values["roundMode"] ?? "half_year") == $0.0) },
             statuses: ["open", "closed", "hidden"].map { Option(value: $0, label: t(statusLabel[$0] ?? $0), selected: (values["status"] ?? "open") == $0) },
             areas: areas.map { Option(value: String($0.code), label: "\($0.code) \($0.nameTh)", selected: $0.code == (Int(values["areaCode"] ?? "") ?? area)) },
-            chooseArea: indicator == nil && s.user.areaCode == nil,
+            chooseArea: national && cameFrom == nil,
+            fixedArea: national ? cameFrom.map { Option(value: String($0.code), label: "\($0.code) \($0.nameTh)", selected: true) } : nil,
             modeLocked: indicator?.rounds.contains { $0.state != "not_opened" } ?? false))
+    }
+
+    static func gear(_ i: IndicatorView, round: IndicatorView.Round, query: GearQuery, assigned: (items: [AssignedView], total: Int),
+                     candidates: (items: [CandidateView], total: Int), extensions: [ExtensionView], message: (String, Bool)?,
+                     errors: [String: String] = [:], session s: SessionInfo) -> Response {
+        struct Message { var text: String; var isError: Bool }
+        struct Granted { var unit, until, reason, by, at: String }
+        struct Dates { var opensOn, dueOn, cutoffOn: String; var shown: String?; var closedByDate: Bool }
+        struct Unit { var code: Int; var name: String; var reported: Bool }
+        struct Choice { var code: Int; var name, kind: String; var assigned: Bool }
+        struct Model {
+            var csrf, id, number, name, round, action, query, kind: String; var seq, assignedTotal, areaCode: Int
+            var message: Message?; var assigned: [Unit]; var candidates: [Choice]; var kinds: [Option]
+            var assignedPager, candidatePager: Pager
+            var dates: Dates; var errors: [String: String]; var extensions: [Granted]
+        }
+        let shown = [("เปิด", round.opensOn), ("ครบกำหนด", round.dueOn), ("ปิดรับ", round.cutoffOn)]
+            .compactMap { label, day in day.map { t(label) + " " + ThaiDate.day($0) } }.joined(separator: " · ")
+        let base = "/indicators/\(i.id)/rounds/\(round.seq)/units"
+        return Views.page("round-units", title: "กำหนดการรายงานของช่วง", session: s, Model(
+            csrf: s.csrf, id: i.id, number: i.form.number, name: i.form.nameTh, round: round.labelTh, action: base,
+            query: query.text, kind: query.kind, seq: round.seq, assignedTotal: assigned.total, areaCode: i.areaCode,
+            message: message.map { Message(text: t($0.0), isError: $0.1) },
+            assigned: assigned.items.map { Unit(code: $0.code, name: $0.nameTh, reported: $0.reported) },
+            candidates: candidates.items.map { Choice(code: $0.code, name: $0.nameTh, kind: t(UnitPages.kindLabel[$0.kind] ?? $0.kind), assigned: $0.assigned) },
+            kinds: [("school", "โรงเรียน"), ("other", "หน่วยงานอื่น")].map { Option(value: $0.0, label: t($0.1), selected: query.kind == $0.0) },
+            assignedPager: query.pager(base, total: assigned.total, assigned: true),
+            candidatePager: query.pager(base, total: candidates.total, assigned: false),
+            dates: Dates(opensOn: round.opensOn ?? "", dueOn: round.dueOn ?? "", cutoffOn: round.cutoffOn ?? "", shown: nonEmpty(shown),
+                         closedByDate: round.state == "open" && !round.acceptsReports),
+            errors: errors,
+            extensions: extensions.map { Granted(unit: "\($0.unitCode) \($0.unitNameTh)", until: ThaiDate.day($0.untilOn), reason: $0.reason,
+                                                by: $0.grantedBy, at: ThaiDate.dateTime($0.grantedAt)) }))
     }
 
     static func confirmClose(_ i: IndicatorView, round: IndicatorView.Round, session s: SessionInfo) -> Response {

@@ -49,7 +49,7 @@ enum CatalogueRoutes {
             try checkCSRF(form["csrf"], request: request, context: context)
             let id = try id(context)
             let reply = try await upstreams.send(.catalogue, .put, "/indicators/\(id)", json: IndicatorFormBody(form), actor: s.actor)
-            if reply.status == .ok { return Response.redirect(to: "/indicators", type: .normal) }
+            if reply.status == .ok { return backToList(reply, s) }
             let indicator = try await call(IndicatorView.self, upstreams, .get, "/indicators/\(id)", s)
             return try await refused(reply, values: form, id: indicator, area: indicator.areaCode, s, upstreams)
         }
@@ -60,7 +60,7 @@ enum CatalogueRoutes {
             let reply = try await upstreams.send(.catalogue, .put, "/indicators/\(try id(context))/status",
                                                  json: ["status": form["status"] ?? ""], actor: s.actor)
             try expectOK(reply)
-            return Response.redirect(to: "/indicators", type: .normal)
+            return backToList(reply, s)
         }
         // Opening a round is one click; closing one that was opened asks first (the manual warns
         // against it: schools can no longer report in it).
@@ -78,6 +78,100 @@ enum CatalogueRoutes {
         router.post("/indicators/:id/rounds/:seq/close") { request, context in
             try await roundAction(request, context, upstreams, open: false)
         }
+
+        // A round's dates and one unit's extension, set on its gear page.
+        router.post("/indicators/:id/rounds/:seq/dates") { request, context in
+            let s = try requireRounds(context)
+            let form = try await Forms.fields(request)
+            try checkCSRF(form["csrf"], request: request, context: context)
+            guard let seq = context.parameters.get("seq", as: Int.self) else { throw PageError(status: .notFound, messageTh: "ไม่พบรอบนี้") }
+            let reply = try await upstreams.send(.catalogue, .put, "/indicators/\(try id(context))/rounds/\(seq)/dates",
+                                                 json: ["opensOn": form["opensOn"] ?? "", "dueOn": form["dueOn"] ?? "", "cutoffOn": form["cutoffOn"] ?? ""],
+                                                 actor: s.actor)
+            if reply.status == .unprocessableContent {
+                return try await gear(request, context, upstreams, message: ("กรุณาแก้ไขข้อมูลที่ระบุ", true), errors: reply.fieldErrors)
+            }
+            try expectOK(reply)
+            return try await gear(request, context, upstreams, message: ("บันทึกกำหนดการแล้ว", false))
+        }
+        router.post("/indicators/:id/rounds/:seq/extensions") { request, context in
+            let s = try requireRounds(context)
+            let form = try await Forms.fields(request)
+            try checkCSRF(form["csrf"], request: request, context: context)
+            guard let seq = context.parameters.get("seq", as: Int.self) else { throw PageError(status: .notFound, messageTh: "ไม่พบรอบนี้") }
+            guard let unit = Int(form["unitCode"] ?? "") else {
+                return try await gear(request, context, upstreams, message: ("กรุณาแก้ไขข้อมูลที่ระบุ", true), errors: ["unitCode": "กรุณาระบุรหัสหน่วยงาน"])
+            }
+            let reply = try await upstreams.send(.catalogue, .put, "/indicators/\(try id(context))/rounds/\(seq)/extensions/\(unit)",
+                                                 json: ["untilOn": form["untilOn"] ?? "", "reason": form["reason"] ?? ""], actor: s.actor)
+            if reply.status == .unprocessableContent {
+                return try await gear(request, context, upstreams, message: ("กรุณาแก้ไขข้อมูลที่ระบุ", true), errors: reply.fieldErrors)
+            }
+            try expectOK(reply)
+            return try await gear(request, context, upstreams, message: ("บันทึกการขยายเวลาแล้ว", false))
+        }
+
+        // The gear ⚙️ of a round: which units report in it.
+        router.get("/indicators/:id/rounds/:seq/units") { request, context in
+            try await gear(request, context, upstreams, message: nil)
+        }
+        router.post("/indicators/:id/rounds/:seq/units") { request, context in
+            let s = try requireRounds(context)
+            let form = try await Forms.values(request)
+            func value(_ name: String) -> String? { form.last { $0.name == name }?.value }
+            try checkCSRF(value("csrf"), request: request, context: context)
+            guard let seq = context.parameters.get("seq", as: Int.self) else { throw PageError(status: .notFound, messageTh: "ไม่พบรอบนี้") }
+            struct Filter: Encodable { var text: String?; var kind: String? }
+            struct Change: Encodable { var add: [Int]; var remove: [Int]; var addMatching: Filter?; var allRounds: Bool }
+            let text = value("q").flatMap { $0.isEmpty ? nil : $0 }
+            let change: Change
+            switch value("action") {
+            case "all":  // เลือกโรงเรียนทั้งหมด: every school that matches the search
+                change = Change(add: [], remove: [], addMatching: Filter(text: text, kind: value("kind").flatMap { $0.isEmpty ? nil : $0 } ?? "school"),
+                                allRounds: value("allRounds") == "1")
+            case "remove":
+                change = Change(add: [], remove: [Int(value("unit") ?? "") ?? -1], addMatching: nil, allRounds: false)
+            default:
+                change = Change(add: form.filter { $0.name == "unit" }.compactMap { Int($0.value) }, remove: [], addMatching: nil,
+                                allRounds: value("allRounds") == "1")
+            }
+            let reply = try await upstreams.send(.catalogue, .put, "/indicators/\(try id(context))/rounds/\(seq)/units", json: change, actor: s.actor)
+            let message: (String, Bool) = switch reply.status.code {
+            case 200: ("บันทึกการเปลี่ยนแปลงแล้ว", false)
+            case 409, 422: (reply.status.code == 422 ? (reply.fieldErrors["units"] ?? reply.problemText) : reply.problemText, true)
+            default: ("", true)
+            }
+            if message.0.isEmpty { try expectOK(reply) }
+            return try await gear(request, context, upstreams, message: message)
+        }
+    }
+
+    /// The gear page: the round's dates and extensions, its assigned units (paged, `apage`),
+    /// and the area's units to choose from (searched and paged, `q`, `kind`, `page`).
+    static func gear(_ request: Request, _ context: ServiceRequestContext, _ upstreams: Upstreams, message: (String, Bool)?,
+                     errors: [String: String] = [:]) async throws -> Response {
+        let s = try requireRounds(context)
+        guard let seq = context.parameters.get("seq", as: Int.self) else { throw PageError(status: .notFound, messageTh: "ไม่พบรอบนี้") }
+        let indicatorId = try id(context)
+        let q = request.uri.queryParameters
+        let query = GearQuery(text: String((q.get("q") ?? "").prefix(100)), kind: ["school", "other"].first { $0 == q.get("kind") } ?? "",
+                              page: max(1, q.get("page").flatMap { Int($0) } ?? 1), assignedPage: max(1, q.get("apage").flatMap { Int($0) } ?? 1))
+        let indicator = try await call(IndicatorView.self, upstreams, .get, "/indicators/\(indicatorId)", s)
+        guard let round = indicator.rounds.first(where: { $0.seq == seq }) else { throw PageError(status: .notFound, messageTh: "ไม่พบรอบนี้") }
+        let base = "/indicators/\(indicatorId)/rounds/\(seq)"
+        async let assigned = listed([AssignedView].self, upstreams, base + "/units?offset=\((query.assignedPage - 1) * GearQuery.pageSize)&limit=\(GearQuery.pageSize)", s)
+        async let candidates = listed([CandidateView].self, upstreams, base + "/candidates?" + query.candidateQuery, s)
+        async let extensions = call([ExtensionView].self, upstreams, .get, base + "/extensions", s)
+        return CataloguePages.gear(indicator, round: round, query: query, assigned: try await assigned, candidates: try await candidates,
+                                   extensions: try await extensions, message: message, errors: errors, session: s)
+    }
+
+    /// A paged list from catalogue and its total (X-Total-Count).
+    static func listed<T: Decodable>(_ type: [T].Type, _ upstreams: Upstreams, _ path: String, _ s: SessionInfo) async throws -> (items: [T], total: Int) {
+        let reply = try await upstreams.send(.catalogue, .get, path, actor: s.actor)
+        try expectOK(reply)
+        let items = try JSONDecoder.kpi.decode([T].self, from: Data(buffer: reply.body))
+        return (items, Int(reply.totalCount ?? "") ?? items.count)
     }
 
     static func roundAction(_ request: Request, _ context: ServiceRequestContext, _ upstreams: Upstreams, open: Bool) async throws -> Response {
@@ -88,7 +182,14 @@ enum CatalogueRoutes {
         let reply = try await upstreams.send(.catalogue, .post, "/indicators/\(try id(context))/rounds/\(seq)/\(open ? "open" : "close")",
                                              actor: s.actor)
         try expectOK(reply)
-        return Response.redirect(to: "/indicators", type: .normal)
+        return backToList(reply, s)
+    }
+
+    /// Back to the list the change was made from: the indicator's area for the nation's staff.
+    static func backToList(_ reply: Upstreams.Reply, _ s: SessionInfo) -> Response {
+        struct Area: Decodable { var areaCode: Int }
+        let area = s.user.areaCode == nil ? (try? JSONDecoder.kpi.decode(Area.self, from: Data(buffer: reply.body)))?.areaCode : nil
+        return Response.redirect(to: "/indicators" + (area.map { "?area=\($0)" } ?? ""), type: .normal)
     }
 
     /// The define/edit form with the types and workgroups to choose from.
