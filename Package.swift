@@ -69,7 +69,8 @@ for service in services {
                        .product(name: "HTTPTypes", package: "swift-http-types")]
             + (service == "gateway" ? [.product(name: "AsyncHTTPClient", package: "async-http-client"),
                                        .product(name: "MultipartKit", package: "multipart-kit"),
-                                       .product(name: "Mustache", package: "swift-mustache")] : [])
+                                       .product(name: "Mustache", package: "swift-mustache"),
+                                       .product(name: "Crypto", package: "swift-crypto")] : [])
             + (service == "identity" ? ["KPIPasswords", .product(name: "Crypto", package: "swift-crypto")] : []),
         path: "Services/\(service)/App",
         resources: resources.map { .copy($0) } + templates.map { .process($0) }))

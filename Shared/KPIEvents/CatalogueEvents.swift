@@ -32,6 +32,9 @@ public protocol IndicatorStateEvent: DomainEvent {
     var roundMode: String { get }
     var rounds: [IndicatorRoundV1] { get }
     var version: Int { get }
+
+    init(indicatorId: UUID, yearBE: Int, areaCode: Int, number: String, nameTh: String, typeCode: String, weight: Double,
+         workgroupId: Int?, status: String, roundMode: String, rounds: [IndicatorRoundV1], version: Int)
 }
 
 /// One round of an indicator in an event: its order and label.

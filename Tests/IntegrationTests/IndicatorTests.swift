@@ -285,5 +285,35 @@ extension IntegrationSuite {
         try await TestEnvironment.admin.execute("DELETE FROM catalogue.indicators WHERE area_code = \(area)")
         try await TestEnvironment.admin.execute("DELETE FROM catalogue.area_years WHERE area_code = \(area)")
     }
+
+    @Test("the public indicator list through the gateway: no hidden ones, kept seconds with an ETag, 304 for the same version, fresh after a change")
+    func publicListIsCached() async throws {
+        // Only catalogue answers here; the gateway is ready once every upstream is live, so all point at it.
+        let gateway = ServiceProcess("gateway", port: 18175, environment: Dictionary(uniqueKeysWithValues:
+            ["KPI_CATALOGUE_URL", "KPI_IDENTITY_URL", "KPI_INTAKE_URL", "KPI_REVIEW_URL", "KPI_STATISTICS_URL"].map { ($0, catalogue.baseURL) }))
+        try await withServices([catalogue, gateway]) {
+            let shown = try Self.decode(Indicator.self, try await define(form("\(tag).8")).body)
+            let hidden = try Self.decode(Indicator.self, try await define(form("\(tag).9")).body)
+            #expect(try await call(.put, "/indicators/\(hidden.id)/status", ["status": "hidden"], as: Self.controller).status == 200)
+            let url = "\(gateway.baseURL)/api/v1/indicators?year=2567&area=74"
+            func header(_ name: String, _ reply: (status: Int, body: String, headers: [(String, String)])) -> String? {
+                reply.headers.first { $0.0.lowercased() == name }?.1
+            }
+            let first = try await httpGet(url)
+            #expect(first.status == 200 && first.body.contains("\"\(tag).8\"") && !first.body.contains("\"\(tag).9\""))
+            let etag = try #require(header("etag", first))
+            #expect(header("cache-control", first) == "public, max-age=5")
+            #expect(try await httpGet(url, headers: [("If-None-Match", etag)]).status == 304)
+            #expect(try await httpGet("\(gateway.baseURL)/api/v1/indicators?year=2567").status == 400)
+
+            // A change shows within the cache's lifetime, as a new version.
+            #expect(try await call(.put, "/indicators/\(shown.id)", form("\(tag).8", name: "ชื่อที่เปลี่ยนแล้ว"), as: Self.controller).status == 200)
+            try await eventually("the public list shows the change", timeout: .seconds(15), poll: .milliseconds(500)) {
+                let now = try await httpGet(url)
+                return now.body.contains("ชื่อที่เปลี่ยนแล้ว") && header("etag", now) != etag
+            }
+        }
+        try await TestEnvironment.admin.execute("DELETE FROM catalogue.indicators WHERE number LIKE \(tag + ".%")")
+    }
 }
 }

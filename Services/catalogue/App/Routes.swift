@@ -44,6 +44,15 @@ enum Routes {
 
         router.get("/indicator-types") { _, _ in try jsonResponse(try await indicators.types()) }
 
+        // The public list of one year and area: what anyone may read (no hidden indicators).
+        router.get("/public/indicators") { request, _ in
+            let q = request.uri.queryParameters
+            guard let year = q.get("year").flatMap({ Int($0) }), let area = q.get("area").flatMap({ Int($0) }) else {
+                throw Problem(status: .badRequest, detail: "year and area are required numbers")
+            }
+            return try jsonResponse(try await indicators.list(yearBE: year, area: area, includeHidden: false))
+        }
+
         // The list of one year and area: the actor's own area (the nation's staff name one).
         router.get("/indicators") { request, context in
             let actor = try context.require(.view)

@@ -246,16 +246,8 @@ public struct IndicatorStore: Sendable {
     }
 }
 
-extension IndicatorDefinedV1 {
-    init(_ i: Indicator) {
-        self.init(indicatorId: i.id, yearBE: i.yearBE, areaCode: i.areaCode, number: i.form.number, nameTh: i.form.nameTh,
-                  typeCode: i.form.typeCode, weight: i.form.weight, workgroupId: i.form.workgroupId, status: i.form.status.rawValue,
-                  roundMode: i.form.roundMode.rawValue, rounds: i.rounds.map { IndicatorRoundV1(seq: $0.seq, labelTh: $0.labelTh) },
-                  version: i.version)
-    }
-}
-
-extension IndicatorChangedV1 {
+extension IndicatorStateEvent {
+    /// The event of an indicator's whole definition, as stored.
     init(_ i: Indicator) {
         self.init(indicatorId: i.id, yearBE: i.yearBE, areaCode: i.areaCode, number: i.form.number, nameTh: i.form.nameTh,
                   typeCode: i.form.typeCode, weight: i.form.weight, workgroupId: i.form.workgroupId, status: i.form.status.rawValue,

@@ -15,5 +15,17 @@ enum PublicAPIRoutes {
         }
         api.get("/years") { _, _ in try await upstreams.forward(.catalogue, "/years") }
         api.get("/statistics/units") { _, _ in try await upstreams.forward(.statistics, "/public/units") }
+        // The indicator list of one year and area office, for everyone: kept a few seconds in
+        // memory and answered with ETag / 304 (lists change only by events).
+        let cache = ResponseCache()
+        api.get("/indicators") { request, _ in
+            let q = request.uri.queryParameters
+            guard let year = q.get("year").flatMap({ Int($0) }), let area = q.get("area").flatMap({ Int($0) }) else {
+                throw Problem(status: .badRequest, detail: "year and area are required numbers")
+            }
+            let path = "/public/indicators?year=\(year)&area=\(area)"
+            let entry = try await cache.answer(path) { try await upstreams.get(.catalogue, path) }
+            return ResponseCache.response(entry, for: request, lifetime: cache.lifetime)
+        }
     }
 }
