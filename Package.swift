@@ -38,7 +38,7 @@ var targets: [Target] = [
         .product(name: "Crypto", package: "swift-crypto"),
     ], path: "Shared/KPIRuntime", resources: [.copy("Migrations")]),
     .executableTarget(name: "kpi-broker", dependencies: ["KPIKafka", "KPIEvents", "CRdKafka"], path: "Shared/DevBroker"),
-    .executableTarget(name: "kpi-bench", dependencies: ["KPIRuntime", "IdentityService"], path: "Shared/Bench"),
+    .executableTarget(name: "kpi-bench", dependencies: ["KPIRuntime", "IdentityService", "CatalogueService"], path: "Shared/Bench"),
     .testTarget(name: "UnitTests", dependencies: [
         "KPIRuntime", "KPIEvents", "KPIPostgres", "KPIKafka", "KPIConcurrency", "KPIPasswords", "KPIContracts",
         "IdentityService", "CatalogueService", "StatisticsService", "GatewayService",

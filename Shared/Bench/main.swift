@@ -9,6 +9,9 @@
 //                               a burst of count (20,000) events; prints both rates and their ratio
 //   kpi-bench signin [count]    server time of a sign-in (Argon2id verify, throttle checks,
 //                               session insert), right and wrong password, in-process
+//   kpi-bench catalogue         2,000 schools and 100 indicators of 4 rounds in a new area:
+//                               the indicator list's and the gear page's times and bytes, and
+//                               the public list under wrk beside nginx (needs wrk, nginx-light)
 //
 // Reads run/secrets.env and run/broker.addr like deploy/kpi; measures with the cluster's
 // superuser over its socket (run/pgsock). Leaves the units it made (codes from 500000).
@@ -167,8 +170,10 @@ case "signin":
     }
     percentiles("sign-in, right password", ok)
     percentiles("sign-in, wrong password", refused)
+case "catalogue":
+    try await CatalogueBench.run(units: units, identity: db, admin: admin, secrets: secrets, port: port, firstCode: firstCode)
 default:
-    print("usage: kpi-bench latency [count] | burst [count] | throughput [count] | signin [count]")
+    print("usage: kpi-bench latency [count] | burst [count] | throughput [count] | signin [count] | catalogue")
     exit(2)
 }
 relayTask.cancel()
