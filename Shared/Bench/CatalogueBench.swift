@@ -72,7 +72,7 @@ enum CatalogueBench {
         // The pages through the gateway, as a controller of the area signed in.
         let users = UserStore(db: identity, vault: vault)
         let username = "bench\(area)", password = "วัดปริมาณ-\(area)-รหัส"
-        let userId = try await users.register(Registration(nationalId: "1101700203451", title: "นาย", firstNameTh: "วัด", lastNameTh: "ปริมาณ",
+        let userId = try await users.register(Registration(nationalId: validNationalId(area), title: "นาย", firstNameTh: "วัด", lastNameTh: "ปริมาณ",
                                                            firstNameEn: "Bench", lastNameEn: "Mark", staffKind: "civil_servant", position: "ศึกษานิเทศก์",
                                                            officePhone: "055000000", mobile: "0800000000", unitCode: area + 1, province: "กำแพงเพชร",
                                                            email: "bench@example.invalid", username: username, password: password), form: nil)
@@ -115,6 +115,14 @@ enum CatalogueBench {
         let nginxRate = try wrk("http://127.0.0.1:18999/list.json")
         print(String(format: "gateway %.0f requests/s, nginx %.0f requests/s: ratio %.2f", gatewayRate, nginxRate, gatewayRate / nginxRate))
         await pool.close()
+    }
+
+    /// A national ID with a right check digit, from a number.
+    static func validNationalId(_ seed: Int) -> String {
+        let body = "1" + String(format: "%011d", seed % 100_000_000_000)
+        let d = body.compactMap(\.wholeNumberValue)
+        let sum = (0..<12).reduce(0) { $0 + d[$1] * (13 - $1) }
+        return body + String((11 - sum % 11) % 10)
     }
 
     /// Requests per second that wrk reports.
