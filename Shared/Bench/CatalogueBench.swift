@@ -16,13 +16,27 @@ import KPIRuntime
 enum CatalogueBench {
     static let schools = 2_000, indicatorCount = 100, year = 2567
 
+    /// `existing`: the area of an earlier run, measured again without loading anything.
     static func run(units: UnitStore, identity: ServiceDatabase, admin: PostgresPool, secrets: [String: String], port: Int,
-                    firstCode: Int) async throws {
+                    firstCode: Int, existing: Int?) async throws {
         guard let catalogueDB = secrets["KPI_CATALOGUE_DB_PASSWORD"], let signingKey = secrets["KPI_FORWARD_SIGNING_KEY"],
               let signer = ForwardSigner(privateKey: signingKey), let vault = NationalIDVault(key: secrets["KPI_NATIONAL_ID_KEY"] ?? "") else {
             print("kpi-bench catalogue: run/secrets.env lacks the catalogue, forwarding or national ID keys"); exit(2)
         }
-        let area = firstCode
+        let area = existing ?? firstCode
+        let pool = PostgresPool(config: PostgresConfig(port: port, user: "catalogue", password: catalogueDB, applicationName: "kpi-bench", poolSize: 4,
+                                                        searchPath: "catalogue"))
+        let db = ServiceDatabase(pool: pool, service: "catalogue", relayWake: {})
+        let indicators = IndicatorStore(db: db), assignments = AssignmentStore(db: db)
+        var first = try await indicators.list(yearBE: year, area: area, includeHidden: true).first
+        if existing == nil { first = try await load(area: area, units: units, identity: identity, admin: admin, indicators: indicators, assignments: assignments) }
+        guard let first else { print("area \(area) has no indicators of \(year)"); exit(1) }
+        try await measure(area: area, first: first, indicators: indicators, identity: identity, admin: admin, signer: signer, vault: vault)
+        await pool.close()
+    }
+
+    static func load(area: Int, units: UnitStore, identity: ServiceDatabase, admin: PostgresPool, indicators: IndicatorStore,
+                     assignments: AssignmentStore) async throws -> Indicator? {
         print("loading area \(area) with \(schools) schools …")
         try await identity.transaction { tx in
             try await units.insertAll([OrgUnit(code: area, nameTh: "สพม.วัดปริมาณ \(area)", kind: .district, areaCode: area)]
@@ -31,10 +45,6 @@ enum CatalogueBench {
         let known = PostgresQuery(unsafeSQL: "SELECT count(*) FROM catalogue.unit_directory WHERE code BETWEEN \(area) AND \(area + schools)")
         while try await admin.query(known).first?.decode(Int.self, at: 0) ?? 0 < schools + 1 { try await Task.sleep(for: .milliseconds(50)) }
 
-        let pool = PostgresPool(config: PostgresConfig(port: port, user: "catalogue", password: catalogueDB, applicationName: "kpi-bench", poolSize: 4,
-                                                        searchPath: "catalogue"))
-        let db = ServiceDatabase(pool: pool, service: "catalogue", relayWake: {})
-        let indicators = IndicatorStore(db: db), assignments = AssignmentStore(db: db)
         print("defining \(indicatorCount) indicators of 4 rounds, every school in every round …")
         var first: Indicator?
         for n in 1...indicatorCount {
@@ -46,6 +56,11 @@ enum CatalogueBench {
             _ = try await assignments.apply(.init(addMatching: .init(kind: "school"), allRounds: true), indicator: indicator.id, seq: 1, reach: { _ in true })
             if first == nil { first = indicator }
         }
+        return first
+    }
+
+    static func measure(area: Int, first: Indicator, indicators: IndicatorStore, identity: ServiceDatabase, admin: PostgresPool,
+                        signer: ForwardSigner, vault: NationalIDVault) async throws {
 
         // The list: in-process (the store's own time) and through catalogue's API (with a signed actor).
         var inProcess: [Double] = []
@@ -71,7 +86,7 @@ enum CatalogueBench {
 
         // The pages through the gateway, as a controller of the area signed in.
         let users = UserStore(db: identity, vault: vault)
-        let username = "bench\(area)", password = "วัดปริมาณ-\(area)-รหัส"
+        let username = "bench\(area)x\(Int.random(in: 100...999))", password = "วัดปริมาณ-\(area)-รหัส"
         let userId = try await users.register(Registration(nationalId: validNationalId(area), title: "นาย", firstNameTh: "วัด", lastNameTh: "ปริมาณ",
                                                            firstNameEn: "Bench", lastNameEn: "Mark", staffKind: "civil_servant", position: "ศึกษานิเทศก์",
                                                            officePhone: "055000000", mobile: "0800000000", unitCode: area + 1, province: "กำแพงเพชร",
@@ -82,7 +97,7 @@ enum CatalogueBench {
         }
         _ = try await admin.query("UPDATE identity.sessions SET year_be = \(year) WHERE user_id = \(userId)")
         for (label, path) in [("indicator list page", "/indicators"), ("gear page (2,000 assigned, 2,000 to choose from)",
-                                                                          "/indicators/\(first!.id.uuidString.lowercased())/rounds/1/units")] {
+                                                                          "/indicators/\(first.id.uuidString.lowercased())/rounds/1/units")] {
             var times: [Double] = [], size = 0, status = 0
             for _ in 0..<50 {
                 var request = URLRequest(url: URL(string: "http://127.0.0.1:8080" + path)!)
@@ -108,13 +123,13 @@ enum CatalogueBench {
             events { worker_connections 1024; }
             http { access_log off; server { listen 127.0.0.1:18999; location / { root \(folder); default_type application/json; } } }
             """.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
-        _ = try shell("/usr/sbin/nginx", ["-c", folder + "/nginx.conf", "-p", folder])
-        defer { _ = try? shell("/usr/sbin/nginx", ["-c", folder + "/nginx.conf", "-p", folder, "-s", "stop"]) }
+        // nginx daemonizes: its output is not read (the daemon would hold the pipe open).
+        _ = try shell("/usr/sbin/nginx", ["-c", folder + "/nginx.conf", "-p", folder], capture: false)
+        defer { _ = try? shell("/usr/sbin/nginx", ["-c", folder + "/nginx.conf", "-p", folder, "-s", "stop"], capture: false) }
         print("public list: \(body.count) bytes; wrk -t2 -c32 -d10s, one after the other:")
         let gatewayRate = try wrk("http://127.0.0.1:8080" + publicPath)
         let nginxRate = try wrk("http://127.0.0.1:18999/list.json")
         print(String(format: "gateway %.0f requests/s, nginx %.0f requests/s: ratio %.2f", gatewayRate, nginxRate, gatewayRate / nginxRate))
-        await pool.close()
     }
 
     /// A national ID with a right check digit, from a number.
@@ -133,10 +148,17 @@ enum CatalogueBench {
         return rate
     }
 
-    static func shell(_ tool: String, _ arguments: [String]) throws -> String {
+    static func shell(_ tool: String, _ arguments: [String], capture: Bool = true) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tool)
         p.arguments = arguments
+        guard capture else {
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            return ""
+        }
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = pipe

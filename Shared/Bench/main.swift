@@ -9,7 +9,8 @@
 //                               a burst of count (20,000) events; prints both rates and their ratio
 //   kpi-bench signin [count]    server time of a sign-in (Argon2id verify, throttle checks,
 //                               session insert), right and wrong password, in-process
-//   kpi-bench catalogue         2,000 schools and 100 indicators of 4 rounds in a new area:
+//   kpi-bench catalogue [area]  2,000 schools and 100 indicators of 4 rounds in a new area (or
+//                               the area of an earlier run, measured again):
 //                               the indicator list's and the gear page's times and bytes, and
 //                               the public list under wrk beside nginx (needs wrk, nginx-light)
 //
@@ -171,7 +172,8 @@ case "signin":
     percentiles("sign-in, right password", ok)
     percentiles("sign-in, wrong password", refused)
 case "catalogue":
-    try await CatalogueBench.run(units: units, identity: db, admin: admin, secrets: secrets, port: port, firstCode: firstCode)
+    try await CatalogueBench.run(units: units, identity: db, admin: admin, secrets: secrets, port: port, firstCode: firstCode,
+                                 existing: args.count > 1 ? Int(args[1]) : nil)
 default:
     print("usage: kpi-bench latency [count] | burst [count] | throughput [count] | signin [count] | catalogue")
     exit(2)

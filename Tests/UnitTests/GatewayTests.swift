@@ -294,8 +294,8 @@ import Testing
             AdminPages.passwordRequests([.init(id: "r1", username: "malee", userId: nil, reason: "forgot", note: "<b>", createdAt: Date())],
                                         session: session),
             ErrorPage.render(PageError(status: .notFound, messageTh: "ไม่พบหน้าที่ต้องการ"), session: nil),
-            CataloguePages.list([indicator], workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศติดตามและประเมินผลการจัดการศึกษา")],
-                                areas: [area], area: nil, filter: [:], session: session),
+            CataloguePages.list(Array(repeating: indicator, count: 45), workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศติดตามและประเมินผลการจัดการศึกษา")],
+                                areas: [area], area: nil, filter: [:], page: 2, session: session),
             CataloguePages.form(indicator, values: IndicatorFormBody.values(of: indicator), errors: ["weight": "ค่า ratio ต้องมากกว่า 0"],
                                 types: [IndicatorTypeView(code: "weighted_average_1_5", nameTh: "ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)")],
                                 workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศ")], areas: [], area: 74, session: session),
@@ -334,6 +334,9 @@ import Testing
         #expect(list.contains("<h2>ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)</h2>") && list.contains("โดย : กลุ่มนิเทศติดตามและประเมินผลการจัดการศึกษา"))
         #expect(list.contains("href=\"/indicators/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/rounds/1/close\"") && list.contains("id=\"open-1.1-2\""))
         #expect(list.contains("id=\"edit-1.1\"") && !list.contains("id=\"open-1.1-1\"") && list.contains("[-/-/32]"))
+        // 45 indicators, 20 a page: page 2 shows 21–40 with links either side.
+        #expect(list.contains("<td class=\"num\">21</td>") && !list.contains("<td class=\"num\">41</td>") && list.contains("2 / 3 (45)"))
+        #expect(list.contains("href=\"/indicators?page=1\"") && list.contains("href=\"/indicators?page=3\""))
         // The gear: a reported unit cannot be removed, one that has not can.
         let gear = try await Self.text(Self.everyPage()[19])
         #expect(gear.contains("มีการรายงานแล้ว") && !gear.contains("id=\"remove-1\"") && gear.contains("id=\"remove-2\""))

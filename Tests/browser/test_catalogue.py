@@ -141,7 +141,8 @@ def test_a_controller_closes_and_reopens_a_year_and_copies_it_into_the_next(brow
     submit(browser, browser.find_element(By.ID, "close-year-2567"))
     assert browser.find_elements(By.ID, "closed-2567")
     browser.get(BASE + "/indicators")
-    submit(browser, browser.find_element(By.ID, f"status-{number}"))
+    submit(browser, browser.find_element(By.ID, f"edit-{number}"))
+    submit(browser, browser.find_element(By.ID, "save-indicator"))
     assert "ปิดแล้ว" in browser.page_source  # a closed year changes nothing
     browser.get(BASE + "/year")
     submit(browser, browser.find_element(By.ID, "open-year-2567"))

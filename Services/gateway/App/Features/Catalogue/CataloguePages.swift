@@ -134,19 +134,22 @@ enum CataloguePages {
 
     struct Option { var value, label: String; var selected: Bool }
 
+    /// Indicators a list page shows: a page stays under 100 KB at a phone's speed.
+    static let pageSize = 20
+
     static func list(_ indicators: [IndicatorView], workgroups: [WorkgroupView], areas: [UnitView], area: Int?, filter: [String: String],
-                     session s: SessionInfo) -> Response {
+                     page: Int = 1, session s: SessionInfo) -> Response {
         let groupName = Dictionary(uniqueKeysWithValues: workgroups.map { ($0.id, $0.nameTh) })
         struct RoundLine { var seq: Int; var label, state: String; var open, opened: Bool; var counters: String }
         struct Row {
             var number: Int; var id, shortId, code, name, typeName, status: String; var details, criteria, owner, note: String?
-            var statusClass: String; var rounds: [RoundLine]; var statusChoices: [Option]
+            var statusClass: String; var rounds: [RoundLine]
         }
         struct Group { var typeName: String; var rows: [Row] }
         struct Model {
             var yearBE: Int; var csrf: String; var controller, roundsRight: Bool; var areaParam: String
             var d1, d2, d3, d4: String; var workgroups: [Option]; var areas: [Option]; var national: Bool
-            var groups: [Group]; var empty: Bool
+            var groups: [Group]; var empty: Bool; var pager: Pager?
         }
         func matches(_ i: IndicatorView) -> Bool {
             for (key, value) in [("d1", i.form.d1), ("d2", i.form.d2), ("d3", i.form.d3), ("d4", i.form.d4)] {
@@ -156,8 +159,10 @@ enum CataloguePages {
             return true
         }
         var groups: [Group] = []
-        var counter = 0
-        for i in indicators where matches(i) {
+        let shown = indicators.filter(matches)
+        let pages = max(1, (shown.count + pageSize - 1) / pageSize), current = min(max(1, page), pages)
+        var counter = (current - 1) * pageSize
+        for i in shown.dropFirst((current - 1) * pageSize).prefix(pageSize) {
             counter += 1
             let row = Row(
                 number: counter, id: i.id, shortId: String(i.id.prefix(8)), code: i.form.number, name: i.form.nameTh,
@@ -168,8 +173,7 @@ enum CataloguePages {
                     // ยื่น/ตรวจ/ทั้งหมด and the averages come with reports and statistics; assignments next.
                     RoundLine(seq: r.seq, label: r.labelTh, state: t(roundStateLabel[r.state] ?? r.state), open: r.state == "open",
                               opened: r.state != "not_opened", counters: "[-/-/\(r.assigned)] - [-]")
-                },
-                statusChoices: ["open", "closed", "hidden"].map { Option(value: $0, label: t(statusLabel[$0] ?? $0), selected: $0 == i.form.status) })
+                })
             if groups.last?.typeName == i.typeNameTh { groups[groups.count - 1].rows.append(row) }
             else { groups.append(Group(typeName: i.typeNameTh, rows: [row])) }
         }
@@ -179,7 +183,19 @@ enum CataloguePages {
             d1: filter["d1"] ?? "", d2: filter["d2"] ?? "", d3: filter["d3"] ?? "", d4: filter["d4"] ?? "",
             workgroups: workgroups.map { Option(value: String($0.id), label: $0.nameTh, selected: filter["workgroup"] == String($0.id)) },
             areas: areas.map { Option(value: String($0.code), label: "\($0.code) \($0.nameTh)", selected: $0.code == area) },
-            national: s.user.areaCode == nil, groups: groups, empty: groups.isEmpty))
+            national: s.user.areaCode == nil, groups: groups, empty: groups.isEmpty,
+            pager: pages > 1 ? Pager(page: current, pages: pages, total: shown.count,
+                                     previous: current > 1 ? listLink(area, filter, page: current - 1) : nil,
+                                     next: current < pages ? listLink(area, filter, page: current + 1) : nil) : nil))
+    }
+
+    /// The list with the same area and filters on another page.
+    static func listLink(_ area: Int?, _ filter: [String: String], page: Int) -> String {
+        var c = URLComponents()
+        c.queryItems = (area.map { [URLQueryItem(name: "area", value: String($0))] } ?? [])
+            + filter.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+            + [URLQueryItem(name: "page", value: String(page))]
+        return "/indicators?" + (c.percentEncodedQuery ?? "")
     }
 
     static func form(_ indicator: IndicatorView?, values: [String: String], errors: [String: String], types: [IndicatorTypeView],

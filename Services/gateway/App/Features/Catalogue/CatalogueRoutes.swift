@@ -19,7 +19,8 @@ enum CatalogueRoutes {
             async let areas = s.user.areaCode == nil ? upstreams.areas() : []
             var filter: [String: String] = [:]
             for key in ["d1", "d2", "d3", "d4", "workgroup"] { filter[key] = String((q.get(key) ?? "").prefix(100)) }
-            return CataloguePages.list(try await list, workgroups: try await groups, areas: try await areas, area: area, filter: filter, session: s)
+            return CataloguePages.list(try await list, workgroups: try await groups, areas: try await areas, area: area, filter: filter,
+                                       page: q.get("page").flatMap { Int($0) } ?? 1, session: s)
         }
 
         router.get("/indicators/new") { request, context in
@@ -52,15 +53,6 @@ enum CatalogueRoutes {
             if reply.status == .ok { return backToList(reply, s) }
             let indicator = try await call(IndicatorView.self, upstreams, .get, "/indicators/\(id)", s)
             return try await refused(reply, values: form, id: indicator, area: indicator.areaCode, s, upstreams)
-        }
-        router.post("/indicators/:id/status") { request, context in
-            let s = try requireController(context)
-            let form = try await Forms.fields(request)
-            try checkCSRF(form["csrf"], request: request, context: context)
-            let reply = try await upstreams.send(.catalogue, .put, "/indicators/\(try id(context))/status",
-                                                 json: ["status": form["status"] ?? ""], actor: s.actor)
-            try expectOK(reply)
-            return backToList(reply, s)
         }
         // Opening a round is one click; closing one that was opened asks first (the manual warns
         // against it: schools can no longer report in it).
