@@ -87,7 +87,7 @@ enum CatalogueBench {
         // The pages through the gateway, as a controller of the area signed in.
         let users = UserStore(db: identity, vault: vault)
         let username = "bench\(area)x\(Int.random(in: 100...999))", password = "วัดปริมาณ-\(area)-รหัส"
-        let userId = try await users.register(Registration(nationalId: validNationalId(area), title: "นาย", firstNameTh: "วัด", lastNameTh: "ปริมาณ",
+        let userId = try await users.register(Registration(nationalId: validNationalId(area * 1000 + Int.random(in: 0...999)), title: "นาย", firstNameTh: "วัด", lastNameTh: "ปริมาณ",
                                                            firstNameEn: "Bench", lastNameEn: "Mark", staffKind: "civil_servant", position: "ศึกษานิเทศก์",
                                                            officePhone: "055000000", mobile: "0800000000", unitCode: area + 1, province: "กำแพงเพชร",
                                                            email: "bench@example.invalid", username: username, password: password), form: nil)
