@@ -47,3 +47,12 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation {
         public mutating func appendInterpolation(unescaped text: String) { sql += text }
     }
 }
+
+extension PostgresQuery {
+    /// A LIKE/ILIKE pattern matching any text that contains `text` literally: its `\`, `%` and
+    /// `_` are escaped, so what a user types is never read as a wildcard.
+    public static func containsPattern(_ text: String) -> String {
+        "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+    }
+}

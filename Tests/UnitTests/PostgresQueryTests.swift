@@ -3,6 +3,10 @@ import KPIPostgres
 import Testing
 
 @Suite struct PostgresQueryTests {
+    @Test func aSearchPatternTakesWildcardsLiterally() {
+        #expect(PostgresQuery.containsPattern("50%_a\\b") == "%50\\%\\_a\\\\b%")
+    }
+
     @Test func interpolatedValuesBecomeBindParameters() {
         let name = "x'; DROP TABLE units; --"
         let code = 7

@@ -36,8 +36,7 @@ public struct AssignmentStore: Sendable {
         var code: Int? { text.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
         var pattern: String? {
             guard let t = text?.trimmingCharacters(in: .whitespaces), !t.isEmpty, code == nil else { return nil }
-            return "%" + t.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            return PostgresQuery.containsPattern(t)
         }
         var kindValue: String? { ["school", "other"].contains(kind ?? "") ? kind : nil }
     }

@@ -79,7 +79,6 @@ struct Pager {
 
 /// The search form's choices (Core/Templates/unit-search.mustache).
 struct UnitSearchForm {
-    struct Option { var value, label: String; var selected: Bool }
     var action: String
     var text: String
     var areas: [Option]

@@ -93,3 +93,9 @@ struct MenuView {
         administers = s.has(.administer)
     }
 }
+
+/// One choice of a `select` (or radio group) in a template.
+struct Option {
+    var value, label: String
+    var selected: Bool
+}

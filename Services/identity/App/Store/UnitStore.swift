@@ -36,8 +36,7 @@ public struct UnitStore: Sendable {
     public func search(_ s: Search) async throws -> (units: [OrgUnit], total: Int) {
         let text = s.text?.trimmingCharacters(in: .whitespaces).prefix(100).description
         let code = text.flatMap { Int($0) }
-        let pattern = text.flatMap { $0.isEmpty || code != nil ? nil : "%" + $0.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
+        let pattern = text.flatMap { $0.isEmpty || code != nil ? nil : PostgresQuery.containsPattern($0) }
         let rows = try await db.query("""
             SELECT \(unescaped: Self.columns), count(*) OVER () FROM units
             WHERE (\(code)::int IS NULL OR code = \(code))

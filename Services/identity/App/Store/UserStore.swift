@@ -153,7 +153,7 @@ public struct UserStore: Sendable {
     /// The user list, filtered by area (nil: every area), status, unit and a search over names
     /// and username.
     public func list(area: Int?, status: String?, unitCode: Int?, search: String?, unmasked: Bool) async throws -> [UserView] {
-        let pattern = search.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
+        let pattern = search.map(PostgresQuery.containsPattern)
         return try await db.query("""
             SELECT \(unescaped: Self.columns) FROM users u JOIN units d ON d.code = u.unit_code
             WHERE (\(area)::int IS NULL OR d.area_code = \(area))

@@ -52,8 +52,6 @@ enum AdminPages {
     /// The manual's flag columns, in its order, with the right each stands for.
     static let rights: [(key: String, flag: String, label: String)] = Right.allCases.map { ($0.rawValue, $0.manualFlag, $0.labelTh) }
 
-    struct Option { var value, label: String; var selected: Bool }
-    struct UnitOption { var code: Int; var name: String; var selected: Bool }
 
     static func users(_ users: [AccountView], filter: [String: String], session: SessionInfo) -> Response {
         struct Flag { var on: Bool }

@@ -132,7 +132,6 @@ enum CataloguePages {
 
     static func weightText(_ w: Double) -> String { w.rounded() == w ? String(Int(w)) : String(w) }
 
-    struct Option { var value, label: String; var selected: Bool }
 
     /// Indicators a list page shows: a page stays under 100 KB at a phone's speed.
     static let pageSize = 20
