@@ -31,7 +31,13 @@ extension IntegrationSuite {
             try await eventually("seed units projected") {
                 let inCatalogue = try await Admin.int("SELECT count(*) FROM catalogue.unit_directory WHERE code <= 76")
                 let inStatistics = try await Admin.int("SELECT count(*) FROM statistics.unit_directory WHERE code <= 76")
-                return inCatalogue == 35 && inStatistics == 35
+                // unit_totals is its own projection, applied in its own transaction, and earlier tests'
+                // unit changes may still be on their way: count only once it has every unit's last version.
+                let behind = try await Admin.int("""
+                    SELECT count(*) FROM identity.units u LEFT JOIN statistics.unit_totals_members m USING (code)
+                    WHERE m.version IS DISTINCT FROM u.version
+                    """)
+                return inCatalogue == 35 && inStatistics == 35 && behind == 0
             }
             let schoolsBefore = try await schools()
             try await UnitStore(db: env.identityDatabase()).create(makeUnit(1001))
@@ -40,7 +46,8 @@ extension IntegrationSuite {
             try await eventually("unit 1001 in both projections") {
                 let inCatalogue = try await Admin.int("SELECT count(*) FROM catalogue.unit_directory WHERE code = 1001")
                 let inStatistics = try await Admin.int("SELECT count(*) FROM statistics.unit_directory WHERE code = 1001")
-                return inCatalogue == 1 && inStatistics == 1
+                let inTotals = try await Admin.int("SELECT count(*) FROM statistics.unit_totals_members WHERE code = 1001")
+                return inCatalogue == 1 && inStatistics == 1 && inTotals == 1
             }
             // Each projection records the event in its own inbox: catalogue has one, statistics two.
             let recorded = try await TestEnvironment.admin.query("""
