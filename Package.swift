@@ -37,10 +37,20 @@ var targets: [Target] = [
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Crypto", package: "swift-crypto"),
     ], path: "Shared/KPIRuntime", resources: [.copy("Migrations")]),
+    // Stored files (evidence, indicator documents): content-addressed, streamed, checked by content.
+    .target(name: "KPIFiles", dependencies: [
+        "KPIRuntime",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "_NIOFileSystem", package: "swift-nio"),
+    ], path: "Shared/KPIFiles"),
     .executableTarget(name: "kpi-broker", dependencies: ["KPIKafka", "KPIEvents", "CRdKafka"], path: "Shared/DevBroker"),
     .executableTarget(name: "kpi-bench", dependencies: ["KPIRuntime", "IdentityService", "CatalogueService"], path: "Shared/Bench"),
     .testTarget(name: "UnitTests", dependencies: [
-        "KPIRuntime", "KPIEvents", "KPIPostgres", "KPIKafka", "KPIConcurrency", "KPIPasswords", "KPIContracts",
+        "KPIRuntime", "KPIEvents", "KPIPostgres", "KPIKafka", "KPIConcurrency", "KPIPasswords", "KPIContracts", "KPIFiles",
         "IdentityService", "CatalogueService", "StatisticsService", "GatewayService",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -68,10 +78,14 @@ for service in services {
                        .product(name: "Hummingbird", package: "hummingbird"),
                        .product(name: "HTTPTypes", package: "swift-http-types")]
             + (service == "gateway" ? [.product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                       // Built for Hummingbird already: its channel streams uploads on.
+                                       .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                                       .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                                        .product(name: "MultipartKit", package: "multipart-kit"),
                                        .product(name: "Mustache", package: "swift-mustache"),
                                        .product(name: "Crypto", package: "swift-crypto")] : [])
-            + (service == "identity" ? ["KPIPasswords", .product(name: "Crypto", package: "swift-crypto")] : []),
+            + (service == "identity" ? ["KPIPasswords", .product(name: "Crypto", package: "swift-crypto")] : [])
+            + (["catalogue", "intake"].contains(service) ? ["KPIFiles"] : []),
         path: "Services/\(service)/App",
         resources: resources.map { .copy($0) } + templates.map { .process($0) }))
     targets.append(.executableTarget(
@@ -95,6 +109,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // Already built for Hummingbird; named for their modules (KPIFiles, the gateway's uploads).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.2"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],

@@ -219,3 +219,45 @@ public struct AreaYearStateChangedV1: DomainEvent, Equatable {
 
     public var aggregateId: String { "year-\(yearBE)-area-\(areaCode)" }
 }
+
+/// A document was attached to an indicator (คำอธิบายตัวชี้วัด, เครื่องมือประเมินระดับคุณภาพ or
+/// another file). The bytes stay in catalogue's file store; the event says what they are.
+public struct IndicatorAttachmentAddedV1: DomainEvent, Equatable {
+    public static let eventType = "th.kpi.catalogue.indicator.attachment-added.v1"
+    public static let topic = Topics.catalogue
+
+    public var indicatorId: UUID
+    public var areaCode: Int
+    public var attachmentId: UUID
+    /// "description", "tool" or "other".
+    public var slot: String
+    public var fileName: String
+    /// The kind the bytes were found to be (pdf, docx, …), not what the browser said.
+    public var contentKind: String
+    public var size: Int64
+    public var sha256: String
+
+    public init(indicatorId: UUID, areaCode: Int, attachmentId: UUID, slot: String, fileName: String, contentKind: String,
+                size: Int64, sha256: String) {
+        self.indicatorId = indicatorId; self.areaCode = areaCode; self.attachmentId = attachmentId; self.slot = slot
+        self.fileName = fileName; self.contentKind = contentKind; self.size = size; self.sha256 = sha256
+    }
+
+    public var aggregateId: String { "indicator-\(indicatorId.uuidString.lowercased())" }
+}
+
+/// A document was taken off an indicator (the red bin).
+public struct IndicatorAttachmentRemovedV1: DomainEvent, Equatable {
+    public static let eventType = "th.kpi.catalogue.indicator.attachment-removed.v1"
+    public static let topic = Topics.catalogue
+
+    public var indicatorId: UUID
+    public var areaCode: Int
+    public var attachmentId: UUID
+
+    public init(indicatorId: UUID, areaCode: Int, attachmentId: UUID) {
+        self.indicatorId = indicatorId; self.areaCode = areaCode; self.attachmentId = attachmentId
+    }
+
+    public var aggregateId: String { "indicator-\(indicatorId.uuidString.lowercased())" }
+}

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KPIContracts
+import KPIFiles
 import KPIRuntime
 
 /// catalogue's HTTP API, reached through the gateway. Who may do what is checked here, on the
@@ -9,7 +10,7 @@ import KPIRuntime
 /// (the nation's staff reach every area).
 enum Routes {
     static func register(on router: Router<ServiceRequestContext>, years: YearStore, indicators: IndicatorStore, assignments: AssignmentStore,
-                         dates: RoundDateStore) {
+                         dates: RoundDateStore, attachments: AttachmentStore) {
         // ?area= adds whether that area office has closed each year.
         router.get("/years") { request, _ in
             try jsonResponse(try await years.all(area: request.uri.queryParameters.get("area").flatMap { Int($0) }))
@@ -89,6 +90,7 @@ enum Routes {
             return try jsonResponse(try await indicators.setStatus(try id(context), body.status, reach: { actor.reaches(area: $0) }))
         }
         registerAssignments(on: router, indicators: indicators, assignments: assignments)
+        registerAttachments(on: router, indicators: indicators, attachments: attachments)
         router.put("/indicators/:id/rounds/:seq/dates") { request, context in
             let actor = try context.require(.openRounds)
             guard let seq = context.parameters.get("seq", as: Int.self) else { throw IndicatorStore.notFound }
@@ -158,6 +160,54 @@ enum Routes {
             guard let seq = context.parameters.get("seq", as: Int.self) else { throw IndicatorStore.notFound }
             let change = try await request.decodeJSON(AssignmentStore.Change.self, limit: 1024 * 1024)
             return try jsonResponse(try await assignments.apply(change, indicator: try id(context), seq: seq, reach: { actor.reaches(area: $0) }))
+        }
+    }
+
+    /// An indicator's documents: the bytes arrive as the request body (streamed by the gateway,
+    /// the name and slot in the query), are checked by content and kept in the file store.
+    static func registerAttachments(on router: Router<ServiceRequestContext>, indicators: IndicatorStore, attachments: AttachmentStore) {
+        router.post("/indicators/:id/attachments") { request, context in
+            let actor = try context.require(.manageFiles)
+            let q = request.uri.queryParameters
+            guard let slot = q.get("slot").flatMap(AttachmentSlot.init(rawValue:)) else {
+                throw Problem.invalid(["slot": "กรุณาเลือกประเภทเอกสาร"])
+            }
+            let name = q.get("name") ?? ""
+            let id = try id(context)
+            let reach: (Int) -> Bool = { actor.reaches(area: $0) }
+            // Refused before a byte is read when it could never be stored.
+            try await attachments.ensureRoom(indicator: id, slot: slot, reach: reach)
+            let received: FileStore.Received
+            do { received = try await attachments.files.receive(request.body) } catch let tooLarge as FileStore.TooLarge {
+                throw Problem(status: .contentTooLarge, title: "File too large",
+                              detail: "ไฟล์มีขนาดใหญ่เกิน \(tooLarge.limit / 1024 / 1024) MB")
+            }
+            guard let kind = received.kind else {
+                await attachments.files.discard(received)
+                throw Problem(status: .unsupportedMediaType, title: "File type not accepted", detail: ContentKind.refusedTh)
+            }
+            do {
+                let attachment = try await attachments.add(received, kind: kind, fileName: name, slot: slot, indicator: id, by: actor, reach: reach)
+                context.logger.info("attachment added", metadata: ["indicator.id": "\(id)", "attachment.id": "\(attachment.id)",
+                                                                   "size": "\(received.size)", "user.id": "\(actor.userId)"])
+                return try jsonResponse(attachment, status: .created)
+            } catch {
+                await attachments.files.discard(received)
+                throw error
+            }
+        }
+        router.get("/indicators/:id/attachments/:attachment") { _, context in
+            let actor = try context.require(.view)
+            guard let indicator = try await indicators.find(try id(context)), actor.reaches(area: indicator.areaCode),
+                  indicator.form.status != .hidden || actor.has(.defineIndicators),
+                  let attachmentId = context.parameters.get("attachment").flatMap(UUID.init(uuidString:)) else { throw IndicatorStore.notFound }
+            return try await attachments.download(attachmentId, indicator: indicator.id).response(from: attachments.files)
+        }
+        router.delete("/indicators/:id/attachments/:attachment") { _, context in
+            let actor = try context.require(.manageFiles)
+            guard let attachmentId = context.parameters.get("attachment").flatMap(UUID.init(uuidString:)) else { throw AttachmentStore.notFound }
+            try await attachments.remove(attachmentId, indicator: try id(context), by: actor, reach: { actor.reaches(area: $0) })
+            return Response(status: .noContent)
         }
     }
 

@@ -117,4 +117,32 @@ public struct Indicator: Codable, Sendable {
     public var typeNameTh: String
     public var version: Int
     public var rounds: [Round]
+    /// Its documents (เอกสารประกอบ), oldest first.
+    public var attachments: [Attachment] = []
+}
+
+/// Where a document sits on an indicator: its description, its assessment tool, or one of up to
+/// 11 other files.
+public enum AttachmentSlot: String, Codable, Sendable, CaseIterable {
+    case description, tool, other
+
+    public var labelTh: String {
+        switch self {
+        case .description: "คำอธิบายตัวชี้วัด"
+        case .tool: "เครื่องมือประเมินระดับคุณภาพ"
+        case .other: "เอกสารอื่น"
+        }
+    }
+}
+
+/// A document of an indicator, as its page lists it (a download link and a red bin).
+public struct Attachment: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var slot: AttachmentSlot
+    public var fileName: String
+    public var contentKind: String
+    public var size: Int64
+    /// The SHA-256 of its bytes, which a download is checked against.
+    public var sha256: String
+    public var addedAt: Date
 }

@@ -142,11 +142,13 @@ public struct IndicatorStore: Sendable {
         for row in rounds {
             byIndicator[try row.decode(UUID.self, at: 0), default: []].append(try Self.round(row, from: 1))
         }
-        let indicators = try rows.map { row -> Indicator in
+        var indicators = try rows.map { row -> Indicator in
             var indicator = try Self.indicator(row)
             indicator.rounds = byIndicator[indicator.id] ?? []
             return indicator
         }
+        let attachments = try await AttachmentStore.attachments(of: indicators.map(\.id), tx: tx)
+        for i in indicators.indices { indicators[i].attachments = attachments[indicators[i].id] ?? [] }
         // Stable: the query's type order stays, numbers sort naturally within a type.
         return indicators.enumerated().sorted { a, b in
             let (x, y) = (a.element, b.element)
@@ -217,6 +219,7 @@ public struct IndicatorStore: Sendable {
         var indicator = try Self.indicator(row)
         indicator.rounds = try await tx.query("SELECT \(unescaped: Self.roundColumns) FROM rounds r WHERE r.indicator_id = \(id) ORDER BY r.seq")
             .map { try Self.round($0, from: 0) }
+        indicator.attachments = try await AttachmentStore.attachments(of: [id], tx: tx)[id] ?? []
         return indicator
     }
 

@@ -124,6 +124,18 @@ public struct YearStore: Sendable {
                 FROM assignments a JOIN unit_directory d ON d.code = a.unit_code AND d.active AND d.area_code = \(area)
                 , \(unescaped: pairs) AND a.indicator_id = o.id
                 """)
+            // Documents too: new rows for the same stored bytes, each file locked as when attached,
+            // so that a red bin in the old year cannot remove bytes the new year comes to share.
+            try await tx.query("""
+                SELECT pg_advisory_xact_lock(('x' || substr(sha256, 1, 16))::bit(64)::bigint)
+                FROM (SELECT DISTINCT a.sha256 FROM indicator_attachments a JOIN indicators o ON o.id = a.indicator_id
+                      WHERE o.year_be = \(from) AND o.area_code = \(area) AND a.removed_at IS NULL ORDER BY 1) files
+                """)
+            try await tx.execute("""
+                INSERT INTO indicator_attachments (id, indicator_id, slot, file_name, content_kind, size, sha256, added_by, added_at)
+                SELECT gen_random_uuid(), n.id, a.slot, a.file_name, a.content_kind, a.size, a.sha256, a.added_by, a.added_at
+                FROM indicator_attachments a, \(unescaped: pairs) AND a.indicator_id = o.id AND a.removed_at IS NULL
+                """)
             try await tx.execute("""
                 UPDATE rounds r SET assigned_count = (SELECT count(*) FROM assignments a WHERE a.indicator_id = r.indicator_id AND a.seq = r.seq)
                 WHERE r.indicator_id IN (SELECT id FROM indicators WHERE year_be = \(to) AND area_code = \(area))
@@ -140,6 +152,11 @@ public struct YearStore: Sendable {
                 for round in indicator.rounds where round.opensOn != nil || round.dueOn != nil || round.cutoffOn != nil {
                     try await tx.publish(RoundDatesSetV1(indicatorId: indicator.id, areaCode: area, seq: round.seq, opensOn: round.opensOn,
                                                          dueOn: round.dueOn, cutoffOn: round.cutoffOn, version: indicator.version))
+                }
+                for a in indicator.attachments {
+                    try await tx.publish(IndicatorAttachmentAddedV1(indicatorId: indicator.id, areaCode: area, attachmentId: a.id, slot: a.slot.rawValue,
+                                                                    fileName: a.fileName, contentKind: a.contentKind, size: a.size,
+                                                                    sha256: a.sha256))
                 }
                 for (_, seq, codes) in assigned[indicator.id] ?? [] {
                     try await tx.publish(RoundUnitsChangedV1(indicatorId: indicator.id, areaCode: area, seq: seq,

@@ -49,14 +49,7 @@ enum Forms {
     /// body is never gathered before parsing, a part is bounded while it grows, and the cost is
     /// linear in the body's size whatever its bytes are (a body of dashes included).
     static func multipart(_ request: Request) async throws -> [String: Part] {
-        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data"),
-              let b = type.range(of: "boundary=") else { throw badForm }
-        var boundary = String(type[b.upperBound...])
-        if let semi = boundary.firstIndex(of: ";") { boundary = String(boundary[..<semi]) }
-        boundary = boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-        // RFC 2046: 1 to 70 characters.
-        guard !boundary.isEmpty, boundary.count <= 70 else { throw badForm }
-
+        guard let boundary = boundary(of: request) else { throw badForm }
         let parser = MultipartParser(boundary: boundary)
         var parts: [String: Part] = [:]
         var headers: [(String, String)] = []
@@ -86,6 +79,16 @@ enum Forms {
         }
         guard !parts.isEmpty else { throw badForm }
         return parts
+    }
+
+    /// The boundary of a multipart/form-data body: 1 to 70 characters (RFC 2046), or nil.
+    static func boundary(of request: Request) -> String? {
+        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data"),
+              let b = type.range(of: "boundary=") else { return nil }
+        var boundary = String(type[b.upperBound...])
+        if let semi = boundary.firstIndex(of: ";") { boundary = String(boundary[..<semi]) }
+        boundary = boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        return boundary.isEmpty || boundary.count > 70 ? nil : boundary
     }
 
     static let badForm = PageError(status: .badRequest, messageTh: "ส่งแบบฟอร์มไม่สำเร็จ กรุณาลองอีกครั้ง")

@@ -30,6 +30,9 @@ public struct Upstreams: Sendable {
     /// for its service, method and path, with `KPI_FORWARD_SIGNING_KEY`.
     let signer: ForwardSigner?
     let clientAddress: ClientAddress
+    /// The largest file passed on to a service (`KPI_FILE_MAX_BYTES`, default 20 MiB), refused
+    /// here already so that a school hears it at once.
+    public let fileMaxBytes: Int64
 
     /// One client for all upstreams. A service that is down fails a request at once (no
     /// retrying the connection until the deadline), so pages and readiness answer quickly.
@@ -50,6 +53,7 @@ public struct Upstreams: Sendable {
         self.client = client
         self.signer = ForwardSigner(privateKey: environment.string("KPI_FORWARD_SIGNING_KEY", default: ""))
         self.clientAddress = ClientAddress(environment: environment)
+        self.fileMaxBytes = Int64(environment.string("KPI_FILE_MAX_BYTES", default: "")) ?? 20 * 1024 * 1024
     }
 
     /// This request's client address (after trusted proxies), for `send(client:)` to vouch for.
@@ -91,6 +95,42 @@ public struct Upstreams: Sendable {
     /// services check its rights) and the signed client address (identity throttles by it).
     public func send(_ service: Upstream, _ method: HTTPRequest.Method, _ path: String, json: (any Encodable)? = nil,
                      session: String? = nil, actor: Actor? = nil, client: String? = nil) async throws -> Reply {
+        var body: HTTPClientRequest.Body?
+        if let json { body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(json))) }
+        return try await collect(try await execute(service, method, path, body: body, contentType: json == nil ? nil : "application/json",
+                                                   session: session, actor: actor, client: client, timeout: .seconds(15)), from: service)
+    }
+
+    /// Sends a stream of bytes (a file the browser is still uploading) as the body, without
+    /// gathering it: the service reads it as it arrives. Given minutes, not seconds: a school
+    /// on a slow line may take that long (a silent connection is closed by the idle timeout).
+    public func upload<Bytes: AsyncSequence & Sendable>(_ service: Upstream, _ path: String, bytes: Bytes, actor: Actor) async throws -> Reply
+    where Bytes.Element == ByteBuffer {
+        try await collect(try await execute(service, .post, path, body: .stream(bytes, length: .unknown), contentType: "application/octet-stream",
+                                            actor: actor, timeout: .minutes(30)), from: service)
+    }
+
+    /// A file from a service passed to the browser as it arrives (never gathered), with the
+    /// service's type, length and disposition; a refusal is the service's reply, for a page.
+    public func download(_ service: Upstream, _ path: String, actor: Actor) async throws -> Fetched {
+        let response = try await execute(service, .get, path, actor: actor, timeout: .minutes(30))
+        guard response.status == .ok else { return .refused(try await collect(response, from: service)) }
+        var headers: HTTPFields = [:]
+        for (name, field) in [("content-type", HTTPField.Name.contentType), ("content-disposition", .contentDisposition),
+                              ("content-length", .contentLength), ("cache-control", .cacheControl)] {
+            if let value = response.headers.first(name: name) { headers[field] = value }
+        }
+        return .file(Response(status: .ok, headers: headers, body: ResponseBody(asyncSequence: response.body)))
+    }
+
+    /// A download: the file on its way, or the service's refusal.
+    public enum Fetched: Sendable {
+        case file(Response)
+        case refused(Reply)
+    }
+
+    func execute(_ service: Upstream, _ method: HTTPRequest.Method, _ path: String, body: HTTPClientRequest.Body? = nil, contentType: String? = nil,
+                 session: String? = nil, actor: Actor? = nil, client: String? = nil, timeout: TimeAmount) async throws -> HTTPClientResponse {
         guard let base = urls[service] else { throw Problem(status: .internalServerError) }
         var request = HTTPClientRequest(url: base + path)
         request.method = .init(rawValue: method.rawValue)
@@ -105,12 +145,17 @@ public struct Upstreams: Sendable {
         if let client, let signed = try? signer?.signClient(address: client, for: service.rawValue, method: method, path: path) {
             request.headers.add(name: "X-KPI-Client", value: signed)
         }
-        if let json {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(json)))
-        }
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        if let body { request.body = body }
         do {
-            let response = try await self.client.execute(request, timeout: .seconds(15))
+            return try await self.client.execute(request, timeout: timeout)
+        } catch {
+            throw Problem(status: .badGateway, title: "Service unavailable", detail: "\(service) did not answer")
+        }
+    }
+
+    func collect(_ response: HTTPClientResponse, from service: Upstream) async throws -> Reply {
+        do {
             let body = try await response.body.collect(upTo: Self.maxBody)
             return Reply(status: .init(code: Int(response.status.code)),
                          contentType: response.headers.first(name: "content-type") ?? "application/json", body: body,

@@ -22,6 +22,13 @@ struct IndicatorView: Decodable, Sendable {
         var cutoffOn: String?
         var acceptsReports: Bool
     }
+    struct Attachment: Decodable, Sendable {
+        var id: String
+        var slot: String
+        var fileName: String
+        var size: Int64
+        var addedAt: Date
+    }
     var id: String
     var yearBE: Int
     var areaCode: Int
@@ -29,6 +36,7 @@ struct IndicatorView: Decodable, Sendable {
     var typeNameTh: String
     var version: Int
     var rounds: [Round]
+    var attachments: [Attachment]
 }
 
 struct ExtensionView: Decodable, Sendable {
@@ -142,11 +150,11 @@ enum CataloguePages {
         struct RoundLine { var seq: Int; var label, state: String; var open, opened: Bool; var counters: String }
         struct Row {
             var number: Int; var id, shortId, code, name, typeName, status: String; var details, criteria, owner, note: String?
-            var statusClass: String; var rounds: [RoundLine]
+            var statusClass: String; var rounds: [RoundLine]; var documents: [Document]
         }
         struct Group { var typeName: String; var rows: [Row] }
         struct Model {
-            var yearBE: Int; var csrf: String; var controller, roundsRight: Bool; var areaParam: String
+            var yearBE: Int; var csrf: String; var controller, roundsRight, filesRight: Bool; var areaParam: String
             var d1, d2, d3, d4: String; var workgroups: [Option]; var areas: [Option]; var national: Bool
             var groups: [Group]; var empty: Bool; var pager: Pager?
         }
@@ -172,13 +180,14 @@ enum CataloguePages {
                     // ยื่น/ตรวจ/ทั้งหมด and the averages come with reports and statistics; assignments next.
                     RoundLine(seq: r.seq, label: r.labelTh, state: t(roundStateLabel[r.state] ?? r.state), open: r.state == "open",
                               opened: r.state != "not_opened", counters: "[-/-/\(r.assigned)] - [-]")
-                })
+                },
+                documents: documents(i))
             if groups.last?.typeName == i.typeNameTh { groups[groups.count - 1].rows.append(row) }
             else { groups.append(Group(typeName: i.typeNameTh, rows: [row])) }
         }
         return Views.page("indicators", title: "รายการตัวชี้วัด", session: s, Model(
             yearBE: s.yearBE ?? 0, csrf: s.csrf, controller: s.has(.defineIndicators), roundsRight: s.has(.openRounds),
-            areaParam: area.map { "?area=\($0)" } ?? "",
+            filesRight: s.has(.manageFiles), areaParam: area.map { "?area=\($0)" } ?? "",
             d1: filter["d1"] ?? "", d2: filter["d2"] ?? "", d3: filter["d3"] ?? "", d4: filter["d4"] ?? "",
             workgroups: workgroups.map { Option(value: String($0.id), label: $0.nameTh, selected: filter["workgroup"] == String($0.id)) },
             areas: areas.map { Option(value: String($0.code), label: "\($0.code) \($0.nameTh)", selected: $0.code == area) },
@@ -261,6 +270,49 @@ enum CataloguePages {
             errors: errors,
             extensions: extensions.map { Granted(unit: "\($0.unitCode) \($0.unitNameTh)", until: ThaiDate.day($0.untilOn), reason: $0.reason,
                                                 by: $0.grantedBy, at: ThaiDate.dateTime($0.grantedAt)) }))
+    }
+
+    /// A document as a link: its slot's name for the description and tool, else its file name.
+    struct Document { var id, indicatorId, label, fileName, size: String; var slot: String }
+
+    static func documents(_ i: IndicatorView) -> [Document] {
+        let order = ["description": 0, "tool": 1]
+        return i.attachments.sorted { (order[$0.slot] ?? 2) < (order[$1.slot] ?? 2) }.map { a in
+            Document(id: a.id, indicatorId: i.id, label: a.slot == "other" ? a.fileName : t(slotLabel[a.slot] ?? a.slot), fileName: a.fileName,
+                     size: sizeText(a.size), slot: a.slot)
+        }
+    }
+
+    static let slotLabel = ["description": "คำอธิบายตัวชี้วัด", "tool": "เครื่องมือประเมินระดับคุณภาพ", "other": "เอกสารอื่น"]
+
+    /// "2.4 MB", "310 KB", "12 B".
+    static func sizeText(_ bytes: Int64) -> String {
+        if bytes >= 1024 * 1024 { return String(format: "%.1f MB", Double(bytes) / 1024 / 1024) }
+        if bytes >= 1024 { return "\(bytes / 1024) KB" }
+        return "\(bytes) B"
+    }
+
+    /// เอกสารประกอบ of one indicator: each slot's file as a download link with its red bin, and
+    /// an upload form where a slot has room (for those with the files right).
+    static func files(_ i: IndicatorView, message: (String, Bool)?, maxBytes: Int64, session s: SessionInfo,
+                      status: HTTPResponse.Status = .ok) -> Response {
+        struct Message { var text: String; var isError: Bool }
+        struct Slot { var slot, label: String; var files: [Document]; var room: Bool; var note: String? }
+        struct Model {
+            var csrf, id, number, name: String; var manage: Bool; var message: Message?; var slots: [Slot]; var maxMB: Int64
+        }
+        let docs = documents(i)
+        let others = docs.filter { $0.slot == "other" }
+        let slots = [
+            Slot(slot: "description", label: t("คำอธิบายตัวชี้วัด"), files: docs.filter { $0.slot == "description" },
+                 room: !docs.contains { $0.slot == "description" }, note: nil),
+            Slot(slot: "tool", label: t("เครื่องมือประเมินระดับคุณภาพ"), files: docs.filter { $0.slot == "tool" },
+                 room: !docs.contains { $0.slot == "tool" }, note: nil),
+            Slot(slot: "other", label: t("เอกสารอื่น"), files: others, room: others.count < 11, note: "\(others.count)/11"),
+        ]
+        return Views.page("indicator-files", title: "เอกสารประกอบ", session: s, status: status, Model(
+            csrf: s.csrf, id: i.id, number: i.form.number, name: i.form.nameTh, manage: s.has(.manageFiles),
+            message: message.map { Message(text: t($0.0), isError: $0.1) }, slots: slots, maxMB: maxBytes / 1024 / 1024))
     }
 
     static func confirmClose(_ i: IndicatorView, round: IndicatorView.Round, session s: SessionInfo) -> Response {

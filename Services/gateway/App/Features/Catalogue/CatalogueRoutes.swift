@@ -54,6 +54,7 @@ enum CatalogueRoutes {
             let indicator = try await call(IndicatorView.self, upstreams, .get, "/indicators/\(id)", s)
             return try await refused(reply, values: form, id: indicator, area: indicator.areaCode, s, upstreams)
         }
+        registerFiles(on: router, upstreams: upstreams)
         // Opening a round is one click; closing one that was opened asks first (the manual warns
         // against it: schools can no longer report in it).
         router.post("/indicators/:id/rounds/:seq/open") { request, context in
@@ -156,6 +157,69 @@ enum CatalogueRoutes {
         async let extensions = call([ExtensionView].self, upstreams, .get, base + "/extensions", s)
         return CataloguePages.gear(indicator, round: round, query: query, assigned: try await assigned, candidates: try await candidates,
                                    extensions: try await extensions, message: message, errors: errors, session: s)
+    }
+
+    /// เอกสารประกอบ: an indicator's documents, uploaded as a stream to catalogue (which checks
+    /// the bytes and the manage_files right again), downloaded as a stream, deleted by the red bin.
+    static func registerFiles(on router: Router<ServiceRequestContext>, upstreams: Upstreams) {
+        router.get("/indicators/:id/files") { request, context in
+            let s = try requireYear(context)
+            let indicator = try await call(IndicatorView.self, upstreams, .get, "/indicators/\(try id(context))", s)
+            let done = request.uri.queryParameters.get("done").flatMap { ["added": "แนบไฟล์แล้ว", "deleted": "ลบไฟล์แล้ว"][String($0)] }
+            return CataloguePages.files(indicator, message: done.map { ($0, false) }, maxBytes: upstreams.fileMaxBytes, session: s)
+        }
+        router.post("/indicators/:id/files") { request, context in
+            let s = try requireYear(context)
+            guard s.has(.manageFiles) else { throw PageError(status: .forbidden, messageTh: "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้") }
+            let indicatorId = try id(context)
+            let actor = s.actor
+            let sent: Upstreams.Reply
+            do {
+                sent = try await FileUpload.read(request, limit: upstreams.fileMaxBytes, check: { fields in
+                    try checkCSRF(fields["csrf"], request: request, context: context)
+                }, pass: { upload, bytes in
+                    var query = URLComponents()
+                    query.queryItems = [URLQueryItem(name: "slot", value: upload.fields["slot"] ?? ""), URLQueryItem(name: "name", value: upload.fileName)]
+                    return try await upstreams.upload(.catalogue, "/indicators/\(indicatorId)/attachments?" + (query.percentEncodedQuery ?? ""),
+                                                      bytes: bytes, actor: actor)
+                }).answer
+            } catch let refused as PageError where [.contentTooLarge, .unprocessableContent].contains(refused.status) {
+                // Too large or no file: said on the page itself, where the school can choose again.
+                let indicator = try await call(IndicatorView.self, upstreams, .get, "/indicators/\(indicatorId)", s)
+                return CataloguePages.files(indicator, message: (refused.messageTh, true), maxBytes: upstreams.fileMaxBytes, session: s,
+                                            status: refused.status)
+            }
+            if sent.status == .created { return Response.redirect(to: "/indicators/\(indicatorId)/files?done=added", type: .normal) }
+            guard [409, 413, 415, 422].contains(sent.status.code) else { try expectOK(sent); return Response(status: .noContent) }
+            let indicator = try await call(IndicatorView.self, upstreams, .get, "/indicators/\(indicatorId)", s)
+            return CataloguePages.files(indicator, message: (sent.problemText, true), maxBytes: upstreams.fileMaxBytes, session: s, status: sent.status)
+        }
+        router.get("/indicators/:id/files/:file") { _, context in
+            let s = try requireYear(context)
+            guard let file = context.parameters.get("file").flatMap(UUID.init(uuidString:)) else {
+                throw PageError(status: .notFound, messageTh: "ไม่พบไฟล์นี้")
+            }
+            switch try await upstreams.download(.catalogue, "/indicators/\(try id(context))/attachments/\(file.uuidString.lowercased())", actor: s.actor) {
+            case .file(let response): return response
+            case .refused(let reply):
+                if reply.status == .notFound { throw PageError(status: .notFound, messageTh: "ไม่พบไฟล์นี้") }
+                try expectOK(reply)
+                return Response(status: .noContent)
+            }
+        }
+        router.post("/indicators/:id/files/:file/delete") { request, context in
+            let s = try requireYear(context)
+            let form = try await Forms.fields(request)
+            try checkCSRF(form["csrf"], request: request, context: context)
+            guard let file = context.parameters.get("file").flatMap(UUID.init(uuidString:)) else {
+                throw PageError(status: .notFound, messageTh: "ไม่พบไฟล์นี้")
+            }
+            let indicatorId = try id(context)
+            let reply = try await upstreams.send(.catalogue, .delete, "/indicators/\(indicatorId)/attachments/\(file.uuidString.lowercased())",
+                                                 actor: s.actor)
+            try expectOK(reply)
+            return Response.redirect(to: "/indicators/\(indicatorId)/files?done=deleted", type: .normal)
+        }
     }
 
     /// A paged list from catalogue and its total (X-Total-Count).
