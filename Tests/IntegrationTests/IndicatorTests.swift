@@ -250,6 +250,8 @@ extension IntegrationSuite {
             #expect(try await call(.put, "\(round)/dates", ["opensOn": "2023-10-01", "dueOn": "2024-03-15", "cutoffOn": "2024-03-31"], as: controller).status == 200)
             #expect(try await call(.put, "\(round)/units", AssignmentStore.Change(add: schools), as: controller).status == 200)
             #expect(try await call(.post, "\(round)/open", as: controller).status == 200)
+            let files = Self.actor([.view, .manageFiles], area: area)
+            #expect(try await upload(first.id, slot: "description", name: "คำอธิบาย.pdf", Self.pdf, as: files, to: catalogue).status == 201)
 
             // Closed: visible, but nothing changes; another area cannot close it for them.
             #expect(try await call(.post, "/years/2567/close", [String: Int](), as: controller).status == 204)
@@ -271,17 +273,26 @@ extension IntegrationSuite {
             #expect(copiedRound.state == "not_opened" && copiedRound.assigned == 2 && copiedRound.opensOn == "2024-10-01"
                     && copiedRound.cutoffOn == "2025-03-31")
             #expect(next.first?.form.nameTh == "ชื่อใหม่")
+            // Its document too: a new row for the same stored bytes, which survive the old year's red bin.
+            let document = try #require(next.first?.attachments.first)
+            #expect(document.fileName == "คำอธิบาย.pdf" && document.slot == .description)
+            let oldId = try #require(try Self.decode(Indicator.self, try await call(.get, "/indicators/\(first.id)", as: controller).body).attachments.first?.id)
+            #expect(try await call(.delete, "/indicators/\(first.id)/attachments/\(oldId)", as: files).status == 204)
+            #expect(try await call(.get, "/indicators/\(next[0].id)/attachments/\(document.id)", as: controller).status == 200)
             let again = try await call(.post, "/years/2567/copy", [String: Int](), as: controller)
             #expect(again.status == 409 && again.body.contains("2568"))
             #expect(try await Admin.int("""
                 SELECT count(*)::int FROM catalogue.outbox o JOIN catalogue.indicators i ON o.aggregate_id = 'indicator-' || i.id::text
                 WHERE i.year_be = 2568 AND i.area_code = \(area)
-                """) == 4, "two definitions, the dates of one round and its units")
+                """) == 5, "two definitions, the dates of one round, its units and its document")
 
             for code in schools + [area] {
                 #expect(try await httpSend("PATCH", "\(identity.baseURL)/units/\(code)", json: ["active": false], headers: nation).status == 200)
             }
         }
+        try await TestEnvironment.admin.execute("""
+            DELETE FROM catalogue.indicator_attachments WHERE indicator_id IN (SELECT id FROM catalogue.indicators WHERE area_code = \(area))
+            """)
         try await TestEnvironment.admin.execute("DELETE FROM catalogue.indicators WHERE area_code = \(area)")
         try await TestEnvironment.admin.execute("DELETE FROM catalogue.area_years WHERE area_code = \(area)")
     }

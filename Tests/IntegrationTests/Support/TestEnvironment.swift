@@ -97,8 +97,9 @@ func httpGet(_ url: String, headers: [(String, String)] = []) async throws -> (s
 /// broker and the services' consumer groups.
 @Suite(.serialized) enum IntegrationSuite {}
 
-/// A request with an optional JSON body; the reply's status and body.
-func httpSend(_ method: String, _ url: String, json: (any Encodable)? = nil, headers: [(String, String)] = []) async throws -> (status: Int, body: String) {
+/// A request with an optional JSON body (or raw bytes); the reply's status and body.
+func httpSend(_ method: String, _ url: String, json: (any Encodable)? = nil, bytes: [UInt8]? = nil,
+              headers: [(String, String)] = []) async throws -> (status: Int, body: String) {
     var request = HTTPClientRequest(url: url)
     request.method = .init(rawValue: method)
     for (k, v) in headers { request.headers.add(name: k, value: v) }
@@ -106,6 +107,7 @@ func httpSend(_ method: String, _ url: String, json: (any Encodable)? = nil, hea
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(json)))
     }
+    if let bytes { request.body = .bytes(ByteBuffer(bytes: bytes)) }
     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
     let body = try await response.body.collect(upTo: 10 * 1024 * 1024)
     return (Int(response.status.code), String(buffer: body))
