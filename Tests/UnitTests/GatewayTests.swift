@@ -255,13 +255,17 @@ import Testing
          "csrf": "csrf-token", "yearBE": 2567}
         """.utf8))
 
-    static let indicator = try! JSONDecoder().decode(IndicatorView.self, from: Data("""
+    static let indicator = try! JSONDecoder.kpi.decode(IndicatorView.self, from: Data("""
         {"id": "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11", "yearBE": 2567, "areaCode": 74, "typeNameTh": "ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)", "version": 3,
          "form": {"number": "1.1", "nameTh": "ร้อยละของนักเรียน <b>", "details": "", "typeCode": "weighted_average_1_5", "weight": 2.5,
                   "d1": "ด้านคุณภาพ", "d2": "", "d3": "", "d4": "", "workgroupId": 5, "assessmentNote": "ประเมินเดือนกันยายน",
                   "criteria": "[2] --> [3] --> [4] --> [5]", "status": "open", "roundMode": "half_year"},
          "rounds": [{"seq": 1, "labelTh": "รอบ 6 เดือน", "state": "open", "assigned": 32, "opensOn": "2023-10-01", "cutoffOn": "2024-03-31", "acceptsReports": false},
-                    {"seq": 2, "labelTh": "รอบ 12 เดือน", "state": "not_opened", "assigned": 0, "acceptsReports": false}]}
+                    {"seq": 2, "labelTh": "รอบ 12 เดือน", "state": "not_opened", "assigned": 0, "acceptsReports": false}],
+         "attachments": [{"id": "0a1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c12", "slot": "description", "fileName": "คำอธิบาย <b>.pdf", "size": 2411724,
+                          "contentKind": "pdf", "sha256": "ab", "addedAt": "2026-11-27T10:00:00Z"},
+                         {"id": "0a1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c13", "slot": "other", "fileName": "แผน.xlsx", "size": 31000,
+                          "contentKind": "xlsx", "sha256": "cd", "addedAt": "2026-11-27T10:00:00Z"}]}
         """.utf8))
 
     /// Every page the gateway has, with sample data.
@@ -300,6 +304,7 @@ import Testing
                                 types: [IndicatorTypeView(code: "weighted_average_1_5", nameTh: "ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)")],
                                 workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศ")], areas: [], area: 74, session: session),
             CataloguePages.confirmClose(indicator, round: indicator.rounds[0], session: session),
+            CataloguePages.files(indicator, message: ("รับเฉพาะไฟล์ PDF", true), maxBytes: 20 * 1024 * 1024, session: session),
             CataloguePages.gear(indicator, round: indicator.rounds[0], query: GearQuery(text: "", kind: "", page: 1, assignedPage: 1),
                                 assigned: ([AssignedView(code: 1, nameTh: "กำแพงเพชรพิทยาคม", reported: true),
                                             AssignedView(code: 2, nameTh: "วัชรวิทยา", reported: false)], 2),
@@ -337,8 +342,17 @@ import Testing
         // 45 indicators, 20 a page: page 2 shows 21–40 with links either side.
         #expect(list.contains("<td class=\"num\">21</td>") && !list.contains("<td class=\"num\">41</td>") && list.contains("2 / 3 (45)"))
         #expect(list.contains("href=\"/indicators?page=1\"") && list.contains("href=\"/indicators?page=3\""))
+        // เอกสารประกอบ: the description first, by its slot's name; the documents page linked with the count.
+        #expect(list.contains("📄 คำอธิบายตัวชี้วัด</a><br><a href=\"/indicators/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/files/0a1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c13\" class=\"doc\" download>📄 แผน.xlsx</a>"))
+        #expect(list.contains("id=\"files-1.1\">📎 เอกสารประกอบ (2)</a>"))
+        let files = try await Self.text(Self.everyPage()[19])
+        // A document is a download link with its red bin; a full slot offers no upload; 2.3 MB.
+        #expect(files.contains("href=\"/indicators/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/files/0a1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c12\""))
+        #expect(files.contains("id=\"delete-0a1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c12\"") && files.contains("2.3 MB"))
+        #expect(!files.contains("id=\"file-input-description\"") && files.contains("id=\"file-input-tool\"") && files.contains("(1/11)"))
+        #expect(files.contains("enctype=\"multipart/form-data\"") && files.contains("20 MB"))
         // The gear: a reported unit cannot be removed, one that has not can.
-        let gear = try await Self.text(Self.everyPage()[19])
+        let gear = try await Self.text(Self.everyPage()[20])
         #expect(gear.contains("มีการรายงานแล้ว") && !gear.contains("id=\"remove-1\"") && gear.contains("id=\"remove-2\""))
         #expect(gear.contains("id=\"select-all\"") && gear.contains("1 / 3 (120)"))
         // Dates in พ.ศ.; an open round past its cut-off says it takes no report; the extension says until when and why.

@@ -1,7 +1,9 @@
 """The indicator catalogue in real Chromium at a phone's width: a district controller defines
 an indicator with half-year rounds, opens and closes a round; a school reporter sees no
 controls and is refused."""
+import os
 import random
+import tempfile
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -51,6 +53,65 @@ def test_controller_defines_an_indicator_and_opens_and_closes_a_round(browser):
     assert "โรงเรียนจะรายงานผลในรอบนี้ไม่ได้" in browser.page_source  # asked first
     submit(browser, browser.find_element(By.ID, "confirm-close"))
     assert "(ปิด)" in browser.find_element(By.ID, f"indicator-{number}").text
+
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def upload(browser, slot, path):
+    browser.find_element(By.ID, f"file-input-{slot}").send_keys(path)
+    submit(browser, browser.find_element(By.ID, f"upload-{slot}"))
+
+
+def test_define_an_indicator_with_half_year_rounds_and_an_attachment(browser):
+    sign_in(browser, "demo-district", DEMO_PASSWORD)
+    choose_year(browser)
+    browser.get(BASE + "/indicators")
+    submit(browser, browser.find_element(By.ID, "add-indicator"))
+    number = f"8.{random.randint(100, 999)}"
+    fill(browser, number, "3")
+    submit(browser, browser.find_element(By.ID, "save-indicator"))
+    assert "รอบ 6 เดือน" in browser.find_element(By.ID, f"indicator-{number}").text
+    submit(browser, browser.find_element(By.ID, f"files-{number}"))
+
+    folder = tempfile.mkdtemp()
+    good = os.path.join(folder, "คำอธิบายตัวชี้วัด ม.1.pdf")
+    with open(good, "wb") as f:
+        f.write(PDF)
+    bad = os.path.join(folder, "แบบฟอร์ม.pdf")  # a page named .pdf: refused by its bytes
+    with open(bad, "wb") as f:
+        f.write(b"<!doctype html><script>alert(1)</script>")
+    upload(browser, "description", bad)
+    assert "รับเฉพาะไฟล์ PDF" in browser.find_element(By.ID, "files-message").text
+    upload(browser, "description", good)
+    assert "แนบไฟล์แล้ว" in browser.find_element(By.ID, "files-message").text
+    link = browser.find_element(By.CSS_SELECTOR, "#slot-description a[download]")
+    assert link.text == "คำอธิบายตัวชี้วัด ม.1.pdf"
+    assert not browser.find_elements(By.ID, "file-input-description")  # one description; the bin first
+    href = link.get_attribute("href")
+
+    # The download, as the browser would get it: the same bytes, an attachment, the Thai name.
+    session, _ = signed_in("demo-district", DEMO_PASSWORD)
+    session.post(BASE + "/year", data={"csrf": csrf_of(session.get(BASE + "/year").text), "year": "2567"})
+    got = session.get(href)
+    assert got.status_code == 200 and got.content == PDF
+    assert got.headers["Content-Type"] == "application/pdf"
+    assert got.headers["Content-Disposition"].startswith("attachment;") and "UTF-8''" in got.headers["Content-Disposition"]
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+
+    # Saving the form again keeps the document; the list links it.
+    browser.get(BASE + "/indicators")
+    submit(browser, browser.find_element(By.ID, f"edit-{number}"))
+    submit(browser, browser.find_element(By.ID, "save-indicator"))
+    assert "คำอธิบายตัวชี้วัด" in browser.find_element(By.ID, f"indicator-{number}").text
+
+    # The red bin deletes it; the upload comes back.
+    browser.get(href.rsplit("/", 1)[0])
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "#slot-description button[id^=delete-]"))
+    assert "ลบไฟล์แล้ว" in browser.find_element(By.ID, "files-message").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#slot-description a[download]")
+    assert browser.find_elements(By.ID, "file-input-description")
+    assert session.get(href).status_code == 404
 
 
 def test_a_reporter_sees_no_controls_and_is_refused(browser):
@@ -157,3 +218,34 @@ def test_a_controller_closes_and_reopens_a_year_and_copies_it_into_the_next(brow
     browser.get(BASE + "/year")
     submit(browser, browser.find_element(By.ID, "copy-year-2567"))
     assert "มีตัวชี้วัดของเขตพื้นที่นี้แล้ว" in browser.page_source
+
+
+def test_uploads_through_the_gateway_are_checked_and_bounded():
+    """The gateway reads an upload as it arrives: without the form's token, without a file, past
+    the size limit, or from someone without the files right, it is refused with a Thai page."""
+    session, _ = signed_in("demo-district", DEMO_PASSWORD)
+    session.post(BASE + "/year", data={"csrf": csrf_of(session.get(BASE + "/year").text), "year": "2567"})
+    number = f"7.{random.randint(100, 999)}"
+    token = csrf_of(session.get(BASE + "/indicators/new").text)
+    r = session.post(BASE + "/indicators/new", data={"csrf": token, "number": number, "nameTh": "ตัวชี้วัดทดสอบไฟล์",
+                                                     "typeCode": "count", "weight": "1", "roundMode": "once"})
+    page = session.get(BASE + "/indicators").text
+    indicator = page.split(f'id="files-{number}"')[0].rsplit('href="/indicators/', 1)[1].split("/")[0]
+    url = BASE + f"/indicators/{indicator}/files"
+    token = csrf_of(session.get(url).text)
+
+    r = session.post(url, data={"csrf": "wrong", "slot": "other"}, files={"file": ("a.pdf", PDF, "application/pdf")})
+    assert r.status_code == 403
+    r = session.post(url, data={"csrf": token, "slot": "other"}, files={"file": ("", b"", "application/octet-stream")})
+    assert r.status_code == 422 and "กรุณาเลือกไฟล์" in r.text
+    big = PDF + b" " * (20 * 1024 * 1024)
+    r = session.post(url, data={"csrf": token, "slot": "other"}, files={"file": ("ใหญ่.pdf", big, "application/pdf")})
+    assert r.status_code == 413 and "ใหญ่เกิน 20 MB" in r.text
+    assert "ใหญ่.pdf" not in session.get(url).text
+
+    school, _ = signed_in("demo-school", DEMO_PASSWORD)
+    school.post(BASE + "/year", data={"csrf": csrf_of(school.get(BASE + "/year").text), "year": "2567"})
+    school_page = school.get(url).text
+    assert "file-input-" not in school_page  # no upload form without the right
+    r = school.post(url, data={"csrf": csrf_of(school_page), "slot": "other"}, files={"file": ("a.pdf", PDF, "application/pdf")})
+    assert r.status_code == 403

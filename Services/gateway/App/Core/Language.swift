@@ -78,7 +78,7 @@ let english: [String: String] = [
     "ลบไฟล์": "Delete the file", "เลือกไฟล์": "Choose a file", "รูปภาพ": "images", "ไม่เกิน": "at most", "แนบไฟล์": "Attach a file",
     "คำอธิบายตัวชี้วัด": "Indicator description", "เครื่องมือประเมินระดับคุณภาพ": "Quality assessment tool", "เอกสารอื่น": "Other documents",
     "แนบไฟล์แล้ว": "The file is attached.", "ลบไฟล์แล้ว": "The file is deleted.", "ไม่พบไฟล์นี้": "File not found.",
-    "กรุณาเลือกไฟล์": "Please choose a file.",
+    "กรุณาเลือกไฟล์": "Please choose a file.", "ไฟล์ที่แนบไว้ไม่เปลี่ยนเมื่อบันทึกแบบฟอร์มนี้": "saving this form leaves the attached files as they are",
     "รายการตัวชี้วัด": "Indicators", "ลักษณะการเปิดใช้งาน": "Round mode", "สถานะตัวชี้วัด": "Indicator status", "หมายเลข": "Number",
     "เกณฑ์": "Criteria", "เอกสารประกอบ": "Documents", "แก้ไข": "Edit", "โดย (กลุ่มงานที่รับผิดชอบ)": "By (owning workgroup)",
     "— ไม่ระบุ —": "— none —", "ปิดการมองเห็น": "Hidden", "ยังไม่เปิด": "not opened",

@@ -150,11 +150,11 @@ enum CataloguePages {
         struct RoundLine { var seq: Int; var label, state: String; var open, opened: Bool; var counters: String }
         struct Row {
             var number: Int; var id, shortId, code, name, typeName, status: String; var details, criteria, owner, note: String?
-            var statusClass: String; var rounds: [RoundLine]; var documents: [Document]
+            var statusClass: String; var rounds: [RoundLine]; var documents: [Document]; var documentCount: Int
         }
         struct Group { var typeName: String; var rows: [Row] }
         struct Model {
-            var yearBE: Int; var csrf: String; var controller, roundsRight, filesRight: Bool; var areaParam: String
+            var yearBE: Int; var csrf: String; var controller, roundsRight: Bool; var areaParam: String
             var d1, d2, d3, d4: String; var workgroups: [Option]; var areas: [Option]; var national: Bool
             var groups: [Group]; var empty: Bool; var pager: Pager?
         }
@@ -181,13 +181,13 @@ enum CataloguePages {
                     RoundLine(seq: r.seq, label: r.labelTh, state: t(roundStateLabel[r.state] ?? r.state), open: r.state == "open",
                               opened: r.state != "not_opened", counters: "[-/-/\(r.assigned)] - [-]")
                 },
-                documents: documents(i))
+                documents: documents(i), documentCount: i.attachments.count)
             if groups.last?.typeName == i.typeNameTh { groups[groups.count - 1].rows.append(row) }
             else { groups.append(Group(typeName: i.typeNameTh, rows: [row])) }
         }
         return Views.page("indicators", title: "รายการตัวชี้วัด", session: s, Model(
             yearBE: s.yearBE ?? 0, csrf: s.csrf, controller: s.has(.defineIndicators), roundsRight: s.has(.openRounds),
-            filesRight: s.has(.manageFiles), areaParam: area.map { "?area=\($0)" } ?? "",
+            areaParam: area.map { "?area=\($0)" } ?? "",
             d1: filter["d1"] ?? "", d2: filter["d2"] ?? "", d3: filter["d3"] ?? "", d4: filter["d4"] ?? "",
             workgroups: workgroups.map { Option(value: String($0.id), label: $0.nameTh, selected: filter["workgroup"] == String($0.id)) },
             areas: areas.map { Option(value: String($0.code), label: "\($0.code) \($0.nameTh)", selected: $0.code == area) },
@@ -213,7 +213,7 @@ enum CataloguePages {
         struct Model {
             var csrf, action, heading: String; var yearBE: Int; var hasErrors: Bool; var errors: [String: String]
             var fields: [Field]; var weight: String; var types, workgroups, modes, statuses, areas: [Option]
-            var chooseArea: Bool; var fixedArea: Option?; var modeLocked: Bool
+            var chooseArea: Bool; var fixedArea: Option?; var modeLocked: Bool; var filesLink: String?
         }
         // The nation's staff define for an area: the one they came from, or one they choose.
         let national = indicator == nil && s.user.areaCode == nil
@@ -236,7 +236,8 @@ enum CataloguePages {
             areas: areas.map { Option(value: String($0.code), label: "\($0.code) \($0.nameTh)", selected: $0.code == (Int(values["areaCode"] ?? "") ?? area)) },
             chooseArea: national && cameFrom == nil,
             fixedArea: national ? cameFrom.map { Option(value: String($0.code), label: "\($0.code) \($0.nameTh)", selected: true) } : nil,
-            modeLocked: indicator?.rounds.contains { $0.state != "not_opened" } ?? false))
+            modeLocked: indicator?.rounds.contains { $0.state != "not_opened" } ?? false,
+            filesLink: indicator.map { "/indicators/\($0.id)/files" }))
     }
 
     static func gear(_ i: IndicatorView, round: IndicatorView.Round, query: GearQuery, assigned: (items: [AssignedView], total: Int),
