@@ -103,7 +103,7 @@ def test_define_an_indicator_with_half_year_rounds_and_an_attachment(browser):
     browser.get(BASE + "/indicators")
     submit(browser, browser.find_element(By.ID, f"edit-{number}"))
     submit(browser, browser.find_element(By.ID, "save-indicator"))
-    assert "คำอธิบายตัวชี้วัด" in browser.find_element(By.ID, f"indicator-{number}").text
+    assert "เอกสารประกอบ (1)" in browser.find_element(By.ID, f"files-{number}").text
 
     # The red bin deletes it; the upload comes back.
     browser.get(href.rsplit("/", 1)[0])
