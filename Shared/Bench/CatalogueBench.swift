@@ -91,7 +91,7 @@ enum CatalogueBench {
                                                            firstNameEn: "Bench", lastNameEn: "Mark", staffKind: "civil_servant", position: "ศึกษานิเทศก์",
                                                            officePhone: "055000000", mobile: "0800000000", unitCode: area + 1, province: "กำแพงเพชร",
                                                            email: "bench@example.invalid", username: username, password: password), form: nil)
-        try await users.approve(userId, actor: userId, rights: [.view, .defineIndicators, .openRounds])
+        try await users.approve(userId, actor: userId, rights: [.view, .defineIndicators, .openRounds, .manageFiles])
         guard case .signedIn(let token, _, _) = try await SessionStore(users: users).signIn(username: username, password: password, address: "bench") else {
             print("the bench controller did not sign in"); exit(1)
         }
@@ -110,6 +110,8 @@ enum CatalogueBench {
             percentiles("\(label), gateway", times)
             print("\(label): HTTP \(status), \(size) bytes")
         }
+
+        try await UploadBench.run(token: token, indicator: first.id, runDir: runDir)
 
         // The public list under wrk, beside nginx serving the same bytes from a file.
         let publicPath = "/api/v1/indicators?year=\(year)&area=\(area)"
