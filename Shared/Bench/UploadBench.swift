@@ -45,14 +45,10 @@ enum UploadBench {
         }
         // The red bin for each, so the next run finds room (11 other files at most).
         if let (csrf, bins) = try await csrfAndBins(page, cookie: cookie) {
+            // curl, as for the uploads (FoundationNetworking's URLSession hung on the POST's 303).
             for id in bins {
-                var request = URLRequest(url: URL(string: page + "/\(id)/delete")!)
-                request.httpMethod = "POST"
-                request.setValue(cookie, forHTTPHeaderField: "Cookie")
-                request.setValue("http://127.0.0.1:8080", forHTTPHeaderField: "Origin")
-                request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-                request.httpBody = Data("csrf=\(csrf)".utf8)
-                _ = try await URLSession.shared.data(for: request)
+                _ = try CatalogueBench.shell("/usr/bin/curl", ["-s", "-o", "/dev/null", "-b", cookie, "-H", "Origin: http://127.0.0.1:8080",
+                                                               "--data", "csrf=\(csrf)", page + "/\(id)/delete"])
             }
         }
     }
@@ -63,7 +59,7 @@ enum UploadBench {
         request.setValue(cookie, forHTTPHeaderField: "Cookie")
         let html = String(decoding: try await URLSession.shared.data(for: request).0, as: UTF8.self)
         guard let csrf = html.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1 else { return nil }
-        return (String(csrf), html.matches(of: /id="delete-([0-9a-f-]+)"/).map { String($0.1) })
+        return (String(csrf), html.matches(of: /id="delete-([0-9a-fA-F-]+)"/).map { String($0.1) })
     }
 
     /// A service's peak resident memory so far, from /proc (0 when not running).

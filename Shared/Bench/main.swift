@@ -26,6 +26,8 @@ import Logging
 @preconcurrency import CRdKafka
 kpi_line_buffer_stdout()
 
+// Lines as they come, when a script or a pipe reads them.
+setvbuf(stdout, nil, _IOLBF, 0)
 let runDir = ProcessInfo.processInfo.environment["KPI_RUN_DIR"] ?? "run"
 func readFile(_ path: String) -> String { (try? String(contentsOfFile: "\(runDir)/\(path)", encoding: .utf8)) ?? "" }
 var secrets: [String: String] = [:]

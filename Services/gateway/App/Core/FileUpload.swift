@@ -8,7 +8,7 @@ import NIOCore
 /// A form with one file (an indicator's document, a report's evidence), read as it arrives and
 /// never gathered: its text fields come first (the page puts the file input last), then the
 /// file's bytes go on to a service through a channel that hands over one piece at a time, so
-/// the gateway holds about one network read of the file, however large it is.
+/// the gateway holds at most two pieces (`piece`) of the file, however large it is.
 struct FileUpload {
     /// The text fields before the file, for the CSRF check and the slot.
     var fields: [String: String]
@@ -22,6 +22,10 @@ struct FileUpload {
     /// What the parser reported during one `execute`, handled after it returns (awaiting the
     /// channel cannot happen inside the parser's callbacks).
     enum ParserEvent { case header(String, String), body(ByteBuffer), end }
+
+    /// How much of a file the gateway gathers before handing it to the service's stream: the
+    /// most it holds of a file, whatever the file's size.
+    static let piece = 256 * 1024
 
     static let noFile = PageError(status: .unprocessableContent, messageTh: "กรุณาเลือกไฟล์")
 
@@ -45,6 +49,7 @@ struct FileUpload {
         var task: Task<Answer, any Error>?
         let passed = NIOLockedValueBox(false)
         var size: Int64 = 0, fileEnded = false
+        var pending = ByteBuffer()
         defer { task?.cancel() }
 
         func current() throws -> (name: String, fileName: String?) {
@@ -88,14 +93,22 @@ struct FileUpload {
                             _ = try? await task?.value
                             throw tooLarge(limit)
                         }
-                        await channel?.send(bytes)
-                        // The service answered before the file ended (a refusal): no need to read on.
-                        if passed.withLockedValue({ $0 }) { break reading }
+                        // Pieces are gathered up to `piece` bytes before they are handed on: one
+                        // hand-over per network read made the upload 30 times slower than the disk.
+                        var copy = bytes
+                        pending.writeBuffer(&copy)
+                        if pending.readableBytes >= piece {
+                            await channel?.send(pending)
+                            pending = ByteBuffer()
+                            // The service answered before the file ended (a refusal): no need to read on.
+                            if passed.withLockedValue({ $0 }) { break reading }
+                        }
                     case .end:
                         let p = try current()
                         if p.fileName == nil || p.fileName == "" {
                             fields[p.name] = try Forms.text(text)
                         } else if task != nil {
+                            if pending.readableBytes > 0 { await channel?.send(pending); pending = ByteBuffer() }
                             channel?.finish()
                             fileEnded = true
                         }
