@@ -39,7 +39,7 @@ var targets: [Target] = [
     ], path: "Shared/KPIRuntime", resources: [.copy("Migrations")]),
     // Stored files (evidence, indicator documents): content-addressed, streamed, checked by content.
     .target(name: "KPIFiles", dependencies: [
-        "KPIRuntime",
+        "KPIRuntime", "KPIPostgres",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "Crypto", package: "swift-crypto"),
@@ -56,7 +56,7 @@ var targets: [Target] = [
         .product(name: "HTTPTypes", package: "swift-http-types"),
     ], path: "Tests/UnitTests"),
     .testTarget(name: "IntegrationTests", dependencies: [
-        "KPIRuntime", "KPIEvents", "KPIContracts", "KPIPostgres", "KPIKafka", "IdentityService", "CatalogueService",
+        "KPIRuntime", "KPIEvents", "KPIContracts", "KPIPostgres", "KPIKafka", "IdentityService", "CatalogueService", "IntakeService",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
     ], path: "Tests/IntegrationTests"),

@@ -32,9 +32,28 @@ public protocol IndicatorStateEvent: DomainEvent {
     var roundMode: String { get }
     var rounds: [IndicatorRoundV1] { get }
     var version: Int { get }
+    /// The scores the indicator's type accepts (nil in events written before it was carried).
+    var scoring: ScoringV1? { get }
 
     init(indicatorId: UUID, yearBE: Int, areaCode: Int, number: String, nameTh: String, typeCode: String, weight: Double,
-         workgroupId: Int?, status: String, roundMode: String, rounds: [IndicatorRoundV1], version: Int)
+         workgroupId: Int?, status: String, roundMode: String, rounds: [IndicatorRoundV1], version: Int, scoring: ScoringV1?)
+}
+
+/// The scores an indicator's type accepts, so that intake (self-assessment) and review (the
+/// review score) check them without asking catalogue.
+public struct ScoringV1: Codable, Sendable, Equatable {
+    public var scoreMin: Double
+    public var scoreMax: Double
+    public var wholeNumbers: Bool
+
+    public init(scoreMin: Double, scoreMax: Double, wholeNumbers: Bool) {
+        self.scoreMin = scoreMin; self.scoreMax = scoreMax; self.wholeNumbers = wholeNumbers
+    }
+
+    /// True when `score` is a valid score of this type.
+    public func accepts(_ score: Double) -> Bool {
+        score.isFinite && score >= scoreMin && score <= scoreMax && (!wholeNumbers || score.rounded() == score)
+    }
 }
 
 /// One round of an indicator in an event: its order and label.
@@ -63,11 +82,13 @@ public struct IndicatorDefinedV1: IndicatorStateEvent, Equatable {
     /// Increases with every change of the indicator (its status and rounds included).
     public var version: Int
 
+    public var scoring: ScoringV1?
+
     public init(indicatorId: UUID, yearBE: Int, areaCode: Int, number: String, nameTh: String, typeCode: String, weight: Double,
-                workgroupId: Int?, status: String, roundMode: String, rounds: [IndicatorRoundV1], version: Int) {
+                workgroupId: Int?, status: String, roundMode: String, rounds: [IndicatorRoundV1], version: Int, scoring: ScoringV1?) {
         self.indicatorId = indicatorId; self.yearBE = yearBE; self.areaCode = areaCode; self.number = number; self.nameTh = nameTh
         self.typeCode = typeCode; self.weight = weight; self.workgroupId = workgroupId; self.status = status
-        self.roundMode = roundMode; self.rounds = rounds; self.version = version
+        self.roundMode = roundMode; self.rounds = rounds; self.version = version; self.scoring = scoring
     }
 
     public var aggregateId: String { "indicator-\(indicatorId.uuidString.lowercased())" }
@@ -91,11 +112,13 @@ public struct IndicatorChangedV1: IndicatorStateEvent, Equatable {
     public var rounds: [IndicatorRoundV1]
     public var version: Int
 
+    public var scoring: ScoringV1?
+
     public init(indicatorId: UUID, yearBE: Int, areaCode: Int, number: String, nameTh: String, typeCode: String, weight: Double,
-                workgroupId: Int?, status: String, roundMode: String, rounds: [IndicatorRoundV1], version: Int) {
+                workgroupId: Int?, status: String, roundMode: String, rounds: [IndicatorRoundV1], version: Int, scoring: ScoringV1?) {
         self.indicatorId = indicatorId; self.yearBE = yearBE; self.areaCode = areaCode; self.number = number; self.nameTh = nameTh
         self.typeCode = typeCode; self.weight = weight; self.workgroupId = workgroupId; self.status = status
-        self.roundMode = roundMode; self.rounds = rounds; self.version = version
+        self.roundMode = roundMode; self.rounds = rounds; self.version = version; self.scoring = scoring
     }
 
     public var aggregateId: String { "indicator-\(indicatorId.uuidString.lowercased())" }

@@ -15,11 +15,17 @@ public struct Actor: Codable, Sendable, Equatable {
     public var areaCode: Int?
     public var rights: [Right]
     public var yearBE: Int?
+    /// The name shown beside what the user sends ("ผู้ส่งไฟล์ : …"); kept by the service that
+    /// stores it, never put in an event.
+    public var nameTh: String?
 
-    public init(userId: String, username: String, unitCode: Int, areaCode: Int?, rights: [Right], yearBE: Int?) {
+    public init(userId: String, username: String, unitCode: Int, areaCode: Int?, rights: [Right], yearBE: Int?, nameTh: String? = nil) {
         self.userId = userId; self.username = username; self.unitCode = unitCode; self.areaCode = areaCode; self.rights = rights
-        self.yearBE = yearBE
+        self.yearBE = yearBE; self.nameTh = nameTh
     }
+
+    /// The name to show for what this user did: their Thai name, else their username.
+    public var shownName: String { nameTh.flatMap { $0.isEmpty ? nil : $0 } ?? username }
 
     public func has(_ right: Right) -> Bool { rights.contains(right) }
 

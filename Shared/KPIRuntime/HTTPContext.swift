@@ -46,7 +46,8 @@ public struct SessionInfo: Codable, Sendable {
 
     /// What the gateway asserts to the domain services for this user.
     public var actor: Actor {
-        Actor(userId: user.id, username: user.username, unitCode: user.unitCode, areaCode: user.areaCode, rights: user.rights, yearBE: yearBE)
+        Actor(userId: user.id, username: user.username, unitCode: user.unitCode, areaCode: user.areaCode, rights: user.rights, yearBE: yearBE,
+              nameTh: "\(user.title)\(user.firstNameTh) \(user.lastNameTh)")
     }
 }
 

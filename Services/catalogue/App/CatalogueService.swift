@@ -8,7 +8,7 @@ public enum CatalogueService {
     public static let definition = ServiceDefinition(
         name: "catalogue",
         migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
-        projections: [UnitDirectory.projection],
+        projections: [UnitDirectory.projection, ReportedUnits.projection],
         routes: { router, runtime in
             // startup has read the same settings, so this cannot fail here.
             let files = try! files(runtime)

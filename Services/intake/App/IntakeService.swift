@@ -1,8 +1,26 @@
+import Foundation
+import KPIFiles
 import KPIRuntime
 
-/// intake: reports and evidence files. So far it has its schema with outbox and inbox and its
-/// own directory of units; reports come with the reporting issue.
+/// intake: reports and their evidence files. Keeps its own copy of units (identity's events)
+/// and of what catalogue decides about reporting (catalogue's events), and decides from them
+/// alone whether a unit may report.
 public enum IntakeService {
     public static let definition = ServiceDefinition(
-        name: "intake", migrations: nil, projections: [UnitDirectory.projection], routes: { _, _ in })
+        name: "intake",
+        migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
+        projections: [UnitDirectory.projection, CatalogueView.projection],
+        routes: { router, runtime in
+            // startup has read the same settings, so this cannot fail here.
+            let files = try! files(runtime)
+            Routes.register(on: router, reports: ReportStore(db: runtime.db, files: files))
+        },
+        startup: { runtime in
+            try await files(runtime).prepare()
+        })
+
+    /// Evidence files: `KPI_FILES_DIR`/intake, at most `KPI_FILE_MAX_BYTES` each.
+    static func files(_ runtime: ServiceRuntime) throws -> FileStore {
+        try FileStore(service: "intake", environment: runtime.config.environment)
+    }
 }

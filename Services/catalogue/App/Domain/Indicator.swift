@@ -119,6 +119,8 @@ public struct Indicator: Codable, Sendable {
     public var rounds: [Round]
     /// Its documents (เอกสารประกอบ), oldest first.
     public var attachments: [Attachment] = []
+    /// The scores its type accepts.
+    public var scoring: ScoringV1
 }
 
 /// Where a document sits on an indicator: its description, its assessment tool, or one of up to

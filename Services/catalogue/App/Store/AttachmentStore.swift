@@ -29,8 +29,7 @@ public struct AttachmentStore: Sendable {
         let name = Download.cleanName(fileName)
         return try await db.transaction { tx in
             let area = try await room(id, slot, reach: reach, lock: true, tx: tx)
-            try await tx.query("SELECT pg_advisory_xact_lock(\(FileStore.lockKey(received.sha256)))")
-            try await files.keep(received)
+            try await files.keep(received, tx: tx)
             try await tx.execute("""
                 INSERT INTO indicator_attachments (id, indicator_id, slot, file_name, content_kind, size, sha256, added_by)
                 VALUES (\(attachmentId), \(id), \(slot.rawValue), \(name), \(kind.rawValue), \(received.size), \(received.sha256), \(actor.username))
@@ -60,11 +59,8 @@ public struct AttachmentStore: Sendable {
             try await tx.publish(IndicatorAttachmentRemovedV1(indicatorId: id, areaCode: indicator.areaCode, attachmentId: attachmentId))
             return sha
         }
-        try await db.transaction { tx in
-            try await tx.query("SELECT pg_advisory_xact_lock(\(FileStore.lockKey(sha256)))")
-            if try await tx.query("SELECT 1 FROM indicator_attachments WHERE sha256 = \(sha256) AND removed_at IS NULL LIMIT 1").first == nil {
-                try await files.remove(sha256: sha256)
-            }
+        try await files.release(sha256, db: db) { tx in
+            try await tx.query("SELECT 1 FROM indicator_attachments WHERE sha256 = \(sha256) AND removed_at IS NULL LIMIT 1").first != nil
         }
     }
 

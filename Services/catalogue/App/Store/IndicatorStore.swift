@@ -11,10 +11,11 @@ public struct IndicatorType: Codable, Sendable, Equatable {
     public var scoreMax: Double
     public var wholeNumbers: Bool
 
+    /// The rule as events carry it to intake and review.
+    public var scoring: ScoringV1 { ScoringV1(scoreMin: scoreMin, scoreMax: scoreMax, wholeNumbers: wholeNumbers) }
+
     /// True when `score` is a valid score of this type.
-    public func accepts(_ score: Double) -> Bool {
-        score >= scoreMin && score <= scoreMax && (!wholeNumbers || score.rounded() == score)
-    }
+    public func accepts(_ score: Double) -> Bool { scoring.accepts(score) }
 }
 
 /// Indicators and their rounds in catalogue's schema. Every change commits with its event.
@@ -184,7 +185,8 @@ public struct IndicatorStore: Sendable {
 
     static let columns = """
         i.id, i.year_be, i.area_code, i.number, i.name_th, i.details, i.type_code, i.weight::float8, i.d1, i.d2, i.d3, i.d4,
-        i.workgroup_id, i.assessment_note, i.criteria, i.status, i.round_mode, t.name_th, i.version
+        i.workgroup_id, i.assessment_note, i.criteria, i.status, i.round_mode, t.name_th, i.version,
+        t.score_min::float8, t.score_max::float8, t.whole_numbers
         """
     static let roundColumns = """
         r.seq, r.label_th, r.state, r.opens_on::text, r.due_on::text, r.cutoff_on::text, r.assigned_count,
@@ -201,7 +203,9 @@ public struct IndicatorStore: Sendable {
             assessmentNote: try row.decode(String.self, at: 13), criteria: try row.decode(String.self, at: 14),
             status: IndicatorStatus(rawValue: status) ?? .hidden, roundMode: RoundMode(rawValue: mode) ?? .once)
         return Indicator(id: try row.decode(UUID.self, at: 0), yearBE: try row.decode(Int.self, at: 1), areaCode: try row.decode(Int.self, at: 2),
-                         form: form, typeNameTh: try row.decode(String.self, at: 17), version: try row.decode(Int.self, at: 18), rounds: [])
+                         form: form, typeNameTh: try row.decode(String.self, at: 17), version: try row.decode(Int.self, at: 18), rounds: [],
+                         scoring: ScoringV1(scoreMin: try row.decode(Double.self, at: 19), scoreMax: try row.decode(Double.self, at: 20),
+                                            wholeNumbers: try row.decode(Bool.self, at: 21)))
     }
 
     static func round(_ row: PostgresRow, from i: Int) throws -> Round {
@@ -255,6 +259,6 @@ extension IndicatorStateEvent {
         self.init(indicatorId: i.id, yearBE: i.yearBE, areaCode: i.areaCode, number: i.form.number, nameTh: i.form.nameTh,
                   typeCode: i.form.typeCode, weight: i.form.weight, workgroupId: i.form.workgroupId, status: i.form.status.rawValue,
                   roundMode: i.form.roundMode.rawValue, rounds: i.rounds.map { IndicatorRoundV1(seq: $0.seq, labelTh: $0.labelTh) },
-                  version: i.version)
+                  version: i.version, scoring: i.scoring)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KPIPostgres
 import KPIEvents
+import KPIFiles
 import KPIRuntime
 
 /// A fiscal year (ปีงบประมาณ) in Buddhist Era with its C.E. dates.
@@ -127,7 +128,7 @@ public struct YearStore: Sendable {
             // Documents too: new rows for the same stored bytes, each file locked as when attached,
             // so that a red bin in the old year cannot remove bytes the new year comes to share.
             try await tx.query("""
-                SELECT pg_advisory_xact_lock(('x' || substr(sha256, 1, 16))::bit(64)::bigint)
+                SELECT pg_advisory_xact_lock(\(unescaped: FileStore.lockKeySQL("sha256")))
                 FROM (SELECT DISTINCT a.sha256 FROM indicator_attachments a JOIN indicators o ON o.id = a.indicator_id
                       WHERE o.year_be = \(from) AND o.area_code = \(area) AND a.removed_at IS NULL ORDER BY 1) files
                 """)

@@ -1,0 +1,91 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KPIContracts
+import KPIFiles
+import KPIRuntime
+
+/// intake's HTTP API, reached through the gateway with the signed actor. A report is named by
+/// its indicator, round and unit; intake checks who may read and write it on every request.
+enum Routes {
+    static func register(on router: Router<ServiceRequestContext>, reports: ReportStore) {
+        // The list's "รายงาน" buttons: the actor's unit's rounds of a year.
+        router.get("/reports/rounds") { request, context in
+            let actor = try context.require(.view)
+            guard let year = request.uri.queryParameters.get("year").flatMap({ Int($0) }) else {
+                throw Problem(status: .badRequest, detail: "year is required")
+            }
+            return try jsonResponse(try await reports.rounds(yearBE: year, actor: actor))
+        }
+        router.get("/reports/:indicator/:seq/:unit") { _, context in
+            let actor = try context.require(.view)
+            return try jsonResponse(try await reports.read(try key(context), actor: actor))
+        }
+        router.put("/reports/:indicator/:seq/:unit") { request, context in
+            let actor = try context.require(.report)
+            let draft = try await request.decodeJSON(ReportStore.Draft.self)
+            return try jsonResponse(try await reports.save(try key(context), draft, actor: actor))
+        }
+        router.post("/reports/:indicator/:seq/:unit/confirm") { request, context in
+            let actor = try context.require(.report)
+            return try jsonResponse(try await reports.confirm(try key(context), expected: version(request), actor: actor))
+        }
+        router.post("/reports/:indicator/:seq/:unit/cancel-confirmation") { request, context in
+            let actor = try context.require(.report)
+            return try jsonResponse(try await reports.cancelConfirmation(try key(context), expected: version(request), actor: actor))
+        }
+        // Evidence: the file is the body (streamed by the gateway), the description and the
+        // version the school saw in the query; checked by content, kept by its hash.
+        router.put("/reports/:indicator/:seq/:unit/evidence/:slot") { request, context in
+            let actor = try context.require(.report)
+            let key = try key(context), slot = try slot(context)
+            let q = request.uri.queryParameters
+            let description = q.get("description") ?? ""
+            try await reports.ensureWritable(key, slot: slot, description: description, actor: actor)
+            let received: FileStore.Received
+            do { received = try await reports.files.receive(request.body) } catch let tooLarge as FileStore.TooLarge {
+                throw Problem(status: .contentTooLarge, title: "File too large", detail: "ไฟล์มีขนาดใหญ่เกิน \(tooLarge.limit / 1024 / 1024) MB")
+            }
+            guard let kind = received.kind else {
+                await reports.files.discard(received)
+                throw Problem(status: .unsupportedMediaType, title: "File type not accepted", detail: ContentKind.refusedTh)
+            }
+            do {
+                let view = try await reports.addEvidence(key, slot: slot, description: description, fileName: q.get("name") ?? "",
+                                                         received: received, kind: kind, expected: version(request), actor: actor)
+                context.logger.info("evidence added", metadata: ["report.id": "\(view.id?.uuidString ?? "")", "slot": "\(slot)",
+                                                                  "size": "\(received.size)", "user.id": "\(actor.userId)"])
+                return try jsonResponse(view)
+            } catch {
+                await reports.files.discard(received)
+                throw error
+            }
+        }
+        router.delete("/reports/:indicator/:seq/:unit/evidence/:slot") { request, context in
+            let actor = try context.require(.report)
+            return try jsonResponse(try await reports.removeEvidence(try key(context), slot: try slot(context), expected: version(request), actor: actor))
+        }
+        router.get("/reports/:indicator/:seq/:unit/evidence/:slot") { _, context in
+            let actor = try context.require(.view)
+            return try await reports.download(try key(context), slot: try slot(context), actor: actor).response(from: reports.files)
+        }
+    }
+
+    static func key(_ context: ServiceRequestContext) throws -> ReportStore.Key {
+        guard let indicator = context.parameters.get("indicator").flatMap(UUID.init(uuidString:)),
+              let seq = context.parameters.get("seq", as: Int.self), let unit = context.parameters.get("unit", as: Int.self) else {
+            throw ReportStore.notFound
+        }
+        return ReportStore.Key(indicator: indicator, seq: seq, unit: unit)
+    }
+
+    static func slot(_ context: ServiceRequestContext) throws -> Int {
+        guard let slot = context.parameters.get("slot", as: Int.self), (1...10).contains(slot) else {
+            throw Problem(status: .notFound, detail: "ช่องหลักฐานมี 1 ถึง 10")
+        }
+        return slot
+    }
+
+    /// `?version=`: the report's version the writer saw; absent means "whatever it is now".
+    static func version(_ request: Request) -> Int? { request.uri.queryParameters.get("version").flatMap { Int($0) } }
+}
