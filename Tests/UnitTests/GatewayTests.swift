@@ -268,6 +268,19 @@ import Testing
                           "contentKind": "xlsx", "sha256": "cd", "addedAt": "2026-11-27T10:00:00Z"}]}
         """.utf8))
 
+    static func report(state: String, canWrite: Bool) -> ReportJSON {
+        try! JSONDecoder.kpi.decode(ReportJSON.self, from: Data("""
+            {"context": {"indicatorId": "6F1D0C3E-8A3B-4C1E-9A55-0D6A2F3B7C11", "number": "1.1", "nameTh": "ร้อยละ <b>", "typeCode": "weighted_average_1_5",
+                         "seq": 1, "roundLabelTh": "รอบ 6 เดือน", "dueOn": "2024-03-15", "cutoffOn": "2024-03-31", "unitCode": 3,
+                         "unitNameTh": "โรงเรียนทดสอบ", "scoring": {"scoreMin": 1, "scoreMax": 5, "wholeNumbers": false}},
+             "id": "0b1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11", "state": "\(state)", "selfScore": 4, "version": 3, "late": true,
+             "evidence": [{"slot": 2, "description": "แผนปฏิบัติการ <b>", "fileName": "แผน.pdf", "addedByName": "ครูสมศรี", "size": 2048,
+                           "addedAt": "2026-11-27T10:00:00Z"}],
+             "history": [{"at": "2026-11-27T10:00:00Z", "action": "evidence-added", "detail": "2: แผน.pdf", "actorName": "ครูสมศรี"}],
+             "canWrite": \(canWrite)}
+            """.utf8))
+    }
+
     /// Every page the gateway has, with sample data.
     static func everyPage() -> [Response] {
         let account = AccountView(id: "u2", username: "malee", nationalId: "1234567890121", title: "นางสาว", firstNameTh: "มาลี",
@@ -312,6 +325,14 @@ import Testing
                                 extensions: [ExtensionView(unitCode: 1, unitNameTh: "กำแพงเพชรพิทยาคม", untilOn: "2024-04-15", reason: "น้ำท่วม",
                                                            grantedBy: "demo-district", grantedAt: Date())],
                                 message: ("บันทึกการเปลี่ยนแปลงแล้ว", false), errors: ["untilOn": "วันที่ไม่ถูกต้อง"], session: session),
+            ReportPages.page(report(state: "draft", canWrite: true), indicator: indicator, messages: ["มีผู้อื่นแก้ไขรายงานนี้ไปแล้ว"],
+                             errors: ["selfScore": "คะแนนต้องอยู่ระหว่าง 1 ถึง 5", "file3": "รับเฉพาะไฟล์ PDF"], typedScore: "7",
+                             maxBytes: 20 * 1024 * 1024, session: session),
+            ReportPages.page(report(state: "confirmed", canWrite: true), indicator: indicator, done: "ยืนยันข้อมูลแล้ว รอการตรวจสอบ",
+                             maxBytes: 20 * 1024 * 1024, session: session),
+            CataloguePages.list([indicator], workgroups: [], areas: [], area: nil, filter: [:],
+                                reports: [RoundReportJSON(indicatorId: "6F1D0C3E-8A3B-4C1E-9A55-0D6A2F3B7C11", seq: 1, canReport: true, state: "confirmed")],
+                                session: session),
         ]
     }
 
@@ -351,6 +372,17 @@ import Testing
         #expect(files.contains("id=\"delete-0a1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c12\"") && files.contains("2.3 MB"))
         #expect(!files.contains("id=\"file-input-description\"") && files.contains("id=\"file-input-tool\"") && files.contains("(1/11)"))
         #expect(files.contains("enctype=\"multipart/form-data\"") && files.contains("20 MB"))
+        // The report page (M8): ten slots while a draft, a file with its sender, the score as typed
+        // with its error; once confirmed (M9): links only and the cancel button.
+        let draft = try await Self.text(Self.everyPage()[21])
+        #expect(draft.contains("id=\"slot-10\"") && draft.contains("ผู้ส่งไฟล์ : ครูสมศรี") && draft.contains("id=\"remove-2\""))
+        #expect(draft.contains("name=\"has2\"") && draft.contains("value=\"7\"") && draft.contains("id=\"err-selfScore\"") && draft.contains("id=\"err-slot-3\""))
+        #expect(draft.contains("enctype=\"multipart/form-data\"") && draft.contains("นำเข้าเอกสารและข้อมูล") && draft.contains("src=\"/static/kpi.js\""))
+        let confirmed = try await Self.text(Self.everyPage()[22])
+        #expect(confirmed.contains("ยืนยันข้อมูลแล้ว รอการตรวจสอบ") && confirmed.contains("id=\"cancel-confirmation\"") && !confirmed.contains("id=\"slot-1\""))
+        #expect(confirmed.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1/evidence/2\"") && confirmed.contains("ส่งหลังวันครบกำหนด"))
+        let withReports = try await Self.text(Self.everyPage()[23])
+        #expect(withReports.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1\" id=\"report-1.1-1\""))
         // The gear: a reported unit cannot be removed, one that has not can.
         let gear = try await Self.text(Self.everyPage()[20])
         #expect(gear.contains("มีการรายงานแล้ว") && !gear.contains("id=\"remove-1\"") && gear.contains("id=\"remove-2\""))

@@ -5,14 +5,17 @@ import MultipartKit
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// A form with one file (an indicator's document, a report's evidence), read as it arrives and
-/// never gathered: its text fields come first (the page puts the file input last), then the
-/// file's bytes go on to a service through a channel that hands over one piece at a time, so
-/// the gateway holds at most two pieces (`piece`) of the file, however large it is.
+/// A form with files (an indicator's document, a report's evidence), read as it arrives and
+/// never gathered: text fields are kept as they come; each file's bytes go on to a service
+/// through a channel that hands over one piece at a time, so the gateway holds at most two
+/// pieces (`piece`) of a file, however large it is. A file's own fields (its slot, its
+/// description) come before it in the form, as the page puts them.
 struct FileUpload {
-    /// The text fields before the file, for the CSRF check and the slot.
+    /// The text fields read before this file.
     var fields: [String: String]
-    /// The file's name as the browser gave it ("" when no file was chosen).
+    /// The name of the form's file input ("file", "file3").
+    var input: String
+    /// The file's name as the browser gave it.
     var fileName: String
 
     static func tooLarge(_ limit: Int64) -> PageError {
@@ -29,12 +32,14 @@ struct FileUpload {
 
     static let noFile = PageError(status: .unprocessableContent, messageTh: "กรุณาเลือกไฟล์")
 
-    /// Reads the form. `check` sees the fields before any byte of the file is passed on (say,
-    /// the CSRF token); `pass` gets the file's bytes as a stream and its answer is returned.
-    /// More than `limit` bytes of file is a 413 page, and the stream `pass` reads fails.
+    /// Reads the form. `check` sees the fields before any byte of a file is passed on (say,
+    /// the CSRF token); `pass` gets each file's bytes as a stream, one file after another, and
+    /// its answers are returned in order. When `pass` answers before its file ended (a
+    /// refusal), reading stops there. More than `limit` bytes in one file is a 413 page, and the
+    /// stream `pass` reads fails. A file input left empty is no file.
     static func read<Answer: Sendable>(_ request: Request, limit: Int64, check: ([String: String]) throws -> Void,
                                        pass: @escaping @Sendable (FileUpload, AsyncThrowingChannel<ByteBuffer, any Error>) async throws -> Answer)
-        async throws -> (fields: [String: String], answer: Answer) {
+        async throws -> (fields: [String: String], answers: [Answer]) {
         guard let boundary = Forms.boundary(of: request) else { throw Forms.badForm }
         var events: [ParserEvent] = []
         let parser = MultipartParser(boundary: boundary)
@@ -42,13 +47,15 @@ struct FileUpload {
         parser.onBody = { events.append(.body($0)) }
         parser.onPartComplete = { events.append(.end) }
 
-        var fields: [String: String] = [:], fieldBytes = 0
+        var fields: [String: String] = [:], fieldBytes = 0, checked = false
         var headers: [(String, String)] = [], text: [UInt8] = []
         var part: (name: String, fileName: String?)?
+        var answers: [Answer] = []
+        // The file being passed on: its channel, the task sending it, whether that task ended.
         var channel: AsyncThrowingChannel<ByteBuffer, any Error>?
         var task: Task<Answer, any Error>?
-        let passed = NIOLockedValueBox(false)
-        var size: Int64 = 0, fileEnded = false
+        var passed = NIOLockedValueBox(false)
+        var size: Int64 = 0
         var pending = ByteBuffer()
         defer { task?.cancel() }
 
@@ -75,15 +82,15 @@ struct FileUpload {
                             continue
                         }
                         if task == nil {
-                            guard channel == nil else { throw Forms.badForm }  // one file a form
-                            try check(fields)
+                            if !checked { try check(fields); checked = true }
                             let pipe = AsyncThrowingChannel<ByteBuffer, any Error>()
-                            channel = pipe
-                            let upload = FileUpload(fields: fields, fileName: fileName)
+                            let done = NIOLockedValueBox(false)
+                            channel = pipe; passed = done; size = 0
+                            let upload = FileUpload(fields: fields, input: p.name, fileName: fileName)
                             task = Task {
                                 // However the service ends (even before reading it all), the
                                 // sender below is released and sees that it is over.
-                                defer { passed.withLockedValue { $0 = true }; pipe.finish() }
+                                defer { done.withLockedValue { $0 = true }; pipe.finish() }
                                 return try await pass(upload, pipe)
                             }
                         }
@@ -100,17 +107,22 @@ struct FileUpload {
                         if pending.readableBytes >= piece {
                             await channel?.send(pending)
                             pending = ByteBuffer()
-                            // The service answered before the file ended (a refusal): no need to read on.
-                            if passed.withLockedValue({ $0 }) { break reading }
+                            if passed.withLockedValue({ $0 }) {
+                                // The service answered before the file ended (a refusal): stop here.
+                                if let task { answers.append(try await task.value) }
+                                task = nil
+                                break reading
+                            }
                         }
                     case .end:
                         let p = try current()
                         if p.fileName == nil || p.fileName == "" {
                             fields[p.name] = try Forms.text(text)
-                        } else if task != nil {
+                        } else if let running = task {
                             if pending.readableBytes > 0 { await channel?.send(pending); pending = ByteBuffer() }
                             channel?.finish()
-                            fileEnded = true
+                            answers.append(try await running.value)
+                            task = nil; channel = nil
                         }
                         headers.removeAll(); text.removeAll(); part = nil
                     }
@@ -124,15 +136,14 @@ struct FileUpload {
             channel?.fail(error)
             throw Forms.badForm
         }
-        guard let task else { try check(fields); throw noFile }
-        // The body ended inside the file (a cut connection, a form without its closing boundary):
+        // The body ended inside a file (a cut connection, a form without its closing boundary):
         // the service is told the stream failed, and keeps nothing of it.
-        if !fileEnded, !passed.withLockedValue({ $0 }) {
+        if let task {
             channel?.fail(Forms.badForm)
             _ = try? await task.value
             throw Forms.badForm
         }
-        let answer = try await task.value
-        return (fields, answer)
+        if !checked { try check(fields) }
+        return (fields, answers)
     }
 }

@@ -12,6 +12,7 @@ enum Routes {
         router.add(middleware: CrossSiteMiddleware(publicOrigin: CrossSiteMiddleware.origin(of: publicURL)))
         router.add(middleware: MustChangePasswordMiddleware())
         router.get("/static/kpi.css") { _, _ in stylesheet() }
+        router.get("/static/kpi.js") { _, _ in script() }
         LanguageRoutes.register(on: router, secureCookies: secureCookies)
 
         AccountRoutes.register(on: router, upstreams: upstreams, secureCookies: secureCookies)
@@ -21,6 +22,7 @@ enum Routes {
         UnitAdminRoutes.register(on: router, upstreams: upstreams)
         PasswordRequestRoutes.register(on: router, upstreams: upstreams)
         CatalogueRoutes.register(on: router, upstreams: upstreams)
+        ReportRoutes.register(on: router, upstreams: upstreams)
         PublicAPIRoutes.register(on: router, upstreams: upstreams)
     }
 }

@@ -104,9 +104,10 @@ public struct Upstreams: Sendable {
     /// Sends a stream of bytes (a file the browser is still uploading) as the body, without
     /// gathering it: the service reads it as it arrives. Given minutes, not seconds: a school
     /// on a slow line may take that long (a silent connection is closed by the idle timeout).
-    public func upload<Bytes: AsyncSequence & Sendable>(_ service: Upstream, _ path: String, bytes: Bytes, actor: Actor) async throws -> Reply
+    public func upload<Bytes: AsyncSequence & Sendable>(_ service: Upstream, _ method: HTTPRequest.Method = .post, _ path: String, bytes: Bytes,
+                                                       actor: Actor) async throws -> Reply
     where Bytes.Element == ByteBuffer {
-        try await collect(try await execute(service, .post, path, body: .stream(bytes, length: .unknown), contentType: "application/octet-stream",
+        try await collect(try await execute(service, method, path, body: .stream(bytes, length: .unknown), contentType: "application/octet-stream",
                                             actor: actor, timeout: .minutes(30)), from: service)
     }
 

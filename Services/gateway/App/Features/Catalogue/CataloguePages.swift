@@ -145,9 +145,12 @@ enum CataloguePages {
     static let pageSize = 20
 
     static func list(_ indicators: [IndicatorView], workgroups: [WorkgroupView], areas: [UnitView], area: Int?, filter: [String: String],
-                     page: Int = 1, session s: SessionInfo) -> Response {
+                     page: Int = 1, reports: [RoundReportJSON] = [], session s: SessionInfo) -> Response {
         let groupName = Dictionary(uniqueKeysWithValues: workgroups.map { ($0.id, $0.nameTh) })
-        struct RoundLine { var seq: Int; var label, state: String; var open, opened: Bool; var counters: String }
+        struct RoundLine {
+            var seq: Int; var label, state: String; var open, opened: Bool; var counters: String; var reportHref, reportState: String?
+        }
+        let unitReports = Dictionary(reports.map { ("\($0.indicatorId.lowercased())-\($0.seq)", $0) }, uniquingKeysWith: { a, _ in a })
         struct Row {
             var number: Int; var id, shortId, code, name, typeName, status: String; var details, criteria, owner, note: String?
             var statusClass: String; var rounds: [RoundLine]; var documents: [Document]; var documentCount: Int
@@ -178,8 +181,11 @@ enum CataloguePages {
                 note: nonEmpty(i.form.assessmentNote), statusClass: i.form.status,
                 rounds: i.rounds.map { r in
                     // ยื่น/ตรวจ/ทั้งหมด and the averages come with reports and statistics; assignments next.
-                    RoundLine(seq: r.seq, label: r.labelTh, state: t(roundStateLabel[r.state] ?? r.state), open: r.state == "open",
-                              opened: r.state != "not_opened", counters: "[-/-/\(r.assigned)] - [-]")
+                    let mine = unitReports["\(i.id.lowercased())-\(r.seq)"]
+                    return RoundLine(seq: r.seq, label: r.labelTh, state: t(roundStateLabel[r.state] ?? r.state), open: r.state == "open",
+                                     opened: r.state != "not_opened", counters: "[-/-/\(r.assigned)] - [-]",
+                                     reportHref: mine.flatMap { $0.canReport || $0.state != nil ? "/reports/\(i.id.lowercased())/\(r.seq)" : nil },
+                                     reportState: mine?.state.flatMap { ReportPages.stateLabel[$0] }.map(t))
                 },
                 documents: documents(i), documentCount: i.attachments.count)
             if groups.last?.typeName == i.typeNameTh { groups[groups.count - 1].rows.append(row) }

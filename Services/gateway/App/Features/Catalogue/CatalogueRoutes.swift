@@ -17,10 +17,14 @@ enum CatalogueRoutes {
             async let list = call([IndicatorView].self, upstreams, .get, path, s)
             async let groups = upstreams.getJSON([WorkgroupView].self, .identity, "/workgroups")
             async let areas = s.user.areaCode == nil ? upstreams.areas() : []
+            // The "รายงาน" buttons: intake says where the user's unit may report now (a page
+            // without them, should intake not answer).
+            async let reports = s.has(.report) ? (try? upstreams.send(.intake, .get, "/reports/rounds?year=\(s.yearBE ?? 0)", actor: s.actor))
+                .flatMap { $0.status == .ok ? try? JSONDecoder.kpi.decode([RoundReportJSON].self, from: Data(buffer: $0.body)) : nil } ?? [] : []
             var filter: [String: String] = [:]
             for key in ["d1", "d2", "d3", "d4", "workgroup"] { filter[key] = String((q.get(key) ?? "").prefix(100)) }
             return CataloguePages.list(try await list, workgroups: try await groups, areas: try await areas, area: area, filter: filter,
-                                       page: q.get("page").flatMap { Int($0) } ?? 1, session: s)
+                                       page: q.get("page").flatMap { Int($0) } ?? 1, reports: await reports, session: s)
         }
 
         router.get("/indicators/new") { request, context in
@@ -175,14 +179,16 @@ enum CatalogueRoutes {
             let actor = s.actor
             let sent: Upstreams.Reply
             do {
-                sent = try await FileUpload.read(request, limit: upstreams.fileMaxBytes, check: { fields in
+                let answers = try await FileUpload.read(request, limit: upstreams.fileMaxBytes, check: { fields in
                     try checkCSRF(fields["csrf"], request: request, context: context)
                 }, pass: { upload, bytes in
                     var query = URLComponents()
                     query.queryItems = [URLQueryItem(name: "slot", value: upload.fields["slot"] ?? ""), URLQueryItem(name: "name", value: upload.fileName)]
-                    return try await upstreams.upload(.catalogue, "/indicators/\(indicatorId)/attachments?" + (query.percentEncodedQuery ?? ""),
+                    return try await upstreams.upload(.catalogue, .post, "/indicators/\(indicatorId)/attachments?" + (query.percentEncodedQuery ?? ""),
                                                       bytes: bytes, actor: actor)
-                }).answer
+                }).answers
+                guard let first = answers.first else { throw FileUpload.noFile }
+                sent = first
             } catch let refused as PageError where [.contentTooLarge, .unprocessableContent].contains(refused.status) {
                 // Too large or no file: said on the page itself, where the school can choose again.
                 let indicator = try await call(IndicatorView.self, upstreams, .get, "/indicators/\(indicatorId)", s)

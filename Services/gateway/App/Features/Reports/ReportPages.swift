@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import KPIContracts
+import KPIRuntime
+
+/// A report as intake's API returns it.
+struct ReportJSON: Decodable, Sendable {
+    struct Context: Decodable, Sendable {
+        struct Scoring: Decodable, Sendable { var scoreMin, scoreMax: Double; var wholeNumbers: Bool }
+        var indicatorId: String
+        var number, nameTh, typeCode: String
+        var seq: Int
+        var roundLabelTh: String
+        var dueOn: String?
+        var cutoffOn: String?
+        var unitCode: Int
+        var unitNameTh: String
+        var scoring: Scoring?
+    }
+    struct Evidence: Decodable, Sendable {
+        var slot: Int
+        var description, fileName, addedByName: String
+        var size: Int64
+        var addedAt: Date
+    }
+    struct Step: Decodable, Sendable {
+        var at: Date
+        var action, detail, actorName: String
+    }
+    var context: Context
+    var id: String?
+    var state: String
+    var selfScore: Double?
+    var version: Int
+    var late: Bool
+    var confirmedAt: Date?
+    var evidence: [Evidence]
+    var history: [Step]
+    var canWrite: Bool
+}
+
+/// Per round of the list, for the user's unit (intake's `/reports/rounds`).
+struct RoundReportJSON: Decodable, Sendable {
+    var indicatorId: String
+    var seq: Int
+    var canReport: Bool
+    var state: String?
+}
+
+/// The report page (M8, M9): the round's header, ten evidence slots, the self-assessment and
+/// the confirmation; after confirming, the files as links with who sent them.
+enum ReportPages {
+    static let stateLabel = ["draft": "ยังไม่ยืนยันผลตัวชี้วัด", "confirmed": "ยืนยันข้อมูลแล้ว รอการตรวจสอบ", "reviewed": "ตรวจสอบข้อมูลแล้ว"]
+    static let actionLabel = ["saved": "บันทึก", "evidence-added": "แนบหลักฐาน", "evidence-removed": "ลบหลักฐาน", "confirmed": "ยืนยันผล",
+                              "confirmation-cancelled": "ยกเลิกผลการยืนยัน"]
+
+    static func scoreText(_ score: Double) -> String { score.rounded() == score ? String(Int(score)) : String(score) }
+
+    static func page(_ r: ReportJSON, indicator: IndicatorView?, messages: [String] = [], errors: [String: String] = [:],
+                     typedScore: String? = nil, done: String? = nil, maxBytes: Int64, session s: SessionInfo,
+                     status: HTTPResponse.Status = .ok) -> Response {
+        struct Slot {
+            var slot: Int; var href: String?; var fileName, description, sender, size: String; var has: Bool; var error: String?
+        }
+        struct Step { var at, action, detail, actor: String }
+        struct Model {
+            var csrf, action, base, unitParam: String; var version: Int
+            var number, name, round, unit, stateText: String; var details, typeName, criteria, due, cutoff, scoreRule: String?
+            var editable, confirmed, reviewed, late, canCancel: Bool; var selfScore: String?; var score: String
+            var slots: [Slot]; var history: [Step]; var messages: [String]; var done: String?; var scoreError, evidenceError: String?
+            var maxMB: Int64
+        }
+        let c = r.context
+        let base = "/reports/\(c.indicatorId.lowercased())/\(c.seq)"
+        let own = c.unitCode == s.user.unitCode
+        let unitParam = own ? "" : "?unit=\(c.unitCode)"
+        let byslot = Dictionary(r.evidence.map { ($0.slot, $0) }, uniquingKeysWith: { a, _ in a })
+        let editable = r.canWrite && r.state == "draft"
+        let slots = (1...10).compactMap { n -> Slot? in
+            let e = byslot[n]
+            // Once confirmed, only the slots with a file are shown.
+            if !editable && e == nil { return nil }
+            return Slot(slot: n, href: e.map { _ in "\(base)/evidence/\(n)\(unitParam)" }, fileName: e?.fileName ?? "",
+                        description: e?.description ?? "", sender: e?.addedByName ?? "", size: e.map { CataloguePages.sizeText($0.size) } ?? "",
+                        has: e != nil, error: errors["description\(n)"] ?? errors["file\(n)"])
+        }
+        let rule = c.scoring.map { "\(scoreText($0.scoreMin)) – \(scoreText($0.scoreMax))" + ($0.wholeNumbers ? " (" + t("จำนวนเต็ม") + ")" : "") }
+        return Views.page("report", title: "รายงานผลตัวชี้วัด", session: s, status: status, Model(
+            csrf: s.csrf, action: base, base: base, unitParam: unitParam, version: r.version,
+            number: c.number, name: c.nameTh, round: c.roundLabelTh, unit: "\(c.unitCode) \(c.unitNameTh)",
+            stateText: t(stateLabel[r.state] ?? r.state),
+            details: indicator.flatMap { CataloguePages.nonEmpty($0.form.details) }, typeName: indicator?.typeNameTh,
+            criteria: indicator.flatMap { CataloguePages.nonEmpty($0.form.criteria) },
+            due: c.dueOn.map { ThaiDate.day($0) }, cutoff: c.cutoffOn.map { ThaiDate.day($0) }, scoreRule: rule,
+            editable: editable, confirmed: r.state == "confirmed", reviewed: r.state == "reviewed", late: r.late,
+            canCancel: r.canWrite && r.state == "confirmed",
+            selfScore: r.selfScore.map(scoreText), score: typedScore ?? r.selfScore.map(scoreText) ?? "",
+            slots: slots,
+            history: r.history.map { Step(at: ThaiDate.dateTime($0.at), action: t(actionLabel[$0.action] ?? $0.action), detail: $0.detail, actor: $0.actorName) },
+            messages: messages.map(t), done: done.map(t), scoreError: errors["selfScore"], evidenceError: errors["evidence"],
+            maxMB: maxBytes / 1024 / 1024))
+    }
+}
