@@ -63,14 +63,21 @@ def upload(browser, slot, path):
     submit(browser, browser.find_element(By.ID, f"upload-{slot}"))
 
 
-def test_define_an_indicator_with_half_year_rounds_and_an_attachment(browser):
+def define_indicator(browser, prefix, weight):
+    """Signs in as the demo district's controller and defines an indicator with half-year
+    rounds through the form; its number."""
     sign_in(browser, "demo-district", DEMO_PASSWORD)
     choose_year(browser)
     browser.get(BASE + "/indicators")
     submit(browser, browser.find_element(By.ID, "add-indicator"))
-    number = f"8.{random.randint(100, 999)}"
-    fill(browser, number, "3")
+    number = f"{prefix}.{random.randint(100, 999)}"
+    fill(browser, number, weight)
     submit(browser, browser.find_element(By.ID, "save-indicator"))
+    return number
+
+
+def test_define_an_indicator_with_half_year_rounds_and_an_attachment(browser):
+    number = define_indicator(browser, 8, "3")
     assert "รอบ 6 เดือน" in browser.find_element(By.ID, f"indicator-{number}").text
     submit(browser, browser.find_element(By.ID, f"files-{number}"))
 

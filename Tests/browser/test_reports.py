@@ -2,14 +2,13 @@
 for the school, the school sends two files with descriptions and a score, confirms, cancels
 and confirms again."""
 import os
-import random
 import tempfile
 import time
 
 from selenium.webdriver.common.by import By
 
 from conftest import BASE, DEMO_PASSWORD, sign_in, submit
-from test_catalogue import PDF, choose_year, fill
+from test_catalogue import PDF, choose_year, define_indicator
 
 
 def wait_for(browser, element_id, url, seconds=20):
@@ -26,13 +25,7 @@ def wait_for(browser, element_id, url, seconds=20):
 
 def test_a_school_sends_two_files_scores_confirms_cancels_and_confirms_again(browser):
     # The district: an indicator with half-year rounds, round 1 open for the demo school (unit 1).
-    sign_in(browser, "demo-district", DEMO_PASSWORD)
-    choose_year(browser)
-    browser.get(BASE + "/indicators")
-    submit(browser, browser.find_element(By.ID, "add-indicator"))
-    number = f"6.{random.randint(100, 999)}"
-    fill(browser, number, "2")
-    submit(browser, browser.find_element(By.ID, "save-indicator"))
+    number = define_indicator(browser, 6, "2")
     submit(browser, browser.find_element(By.ID, f"open-{number}-1"))
     submit(browser, browser.find_element(By.ID, f"gear-{number}-1"))
     browser.find_element(By.ID, "unit-1").click()
