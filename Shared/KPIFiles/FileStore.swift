@@ -92,6 +92,20 @@ public struct FileStore: Sendable {
         return Received(temporary: file, sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined(), size: size, kind: kind)
     }
 
+    /// `receive`, as a service's upload route answers it: past `maxBytes` a 413 problem, bytes
+    /// of no kind we take a 415 problem (nothing of them kept); else the file and its kind.
+    public func accept<Bytes: AsyncSequence>(_ bytes: Bytes) async throws -> (Received, ContentKind) where Bytes.Element == ByteBuffer {
+        let received: Received
+        do { received = try await receive(bytes) } catch let tooLarge as TooLarge {
+            throw Problem(status: .contentTooLarge, title: "File too large", detail: "ไฟล์มีขนาดใหญ่เกิน \(tooLarge.limit / 1024 / 1024) MB")
+        }
+        guard let kind = received.kind else {
+            await discard(received)
+            throw Problem(status: .unsupportedMediaType, title: "File type not accepted", detail: ContentKind.refusedTh)
+        }
+        return (received, kind)
+    }
+
     /// Moves a received file into place (or drops it when the same bytes are there already)
     /// and syncs the folder, so the name survives a crash. Call it where the reference is
     /// stored, holding `lockKey(sha256)`.

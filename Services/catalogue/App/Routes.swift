@@ -177,15 +177,7 @@ enum Routes {
             let reach: (Int) -> Bool = { actor.reaches(area: $0) }
             // Refused before a byte is read when it could never be stored.
             try await attachments.ensureRoom(indicator: id, slot: slot, reach: reach)
-            let received: FileStore.Received
-            do { received = try await attachments.files.receive(request.body) } catch let tooLarge as FileStore.TooLarge {
-                throw Problem(status: .contentTooLarge, title: "File too large",
-                              detail: "ไฟล์มีขนาดใหญ่เกิน \(tooLarge.limit / 1024 / 1024) MB")
-            }
-            guard let kind = received.kind else {
-                await attachments.files.discard(received)
-                throw Problem(status: .unsupportedMediaType, title: "File type not accepted", detail: ContentKind.refusedTh)
-            }
+            let (received, kind) = try await attachments.files.accept(request.body)
             do {
                 let attachment = try await attachments.add(received, kind: kind, fileName: name, slot: slot, indicator: id, by: actor, reach: reach)
                 context.logger.info("attachment added", metadata: ["indicator.id": "\(id)", "attachment.id": "\(attachment.id)",

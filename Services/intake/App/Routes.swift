@@ -42,14 +42,7 @@ enum Routes {
             let q = request.uri.queryParameters
             let description = q.get("description") ?? ""
             try await reports.ensureWritable(key, slot: slot, description: description, actor: actor)
-            let received: FileStore.Received
-            do { received = try await reports.files.receive(request.body) } catch let tooLarge as FileStore.TooLarge {
-                throw Problem(status: .contentTooLarge, title: "File too large", detail: "ไฟล์มีขนาดใหญ่เกิน \(tooLarge.limit / 1024 / 1024) MB")
-            }
-            guard let kind = received.kind else {
-                await reports.files.discard(received)
-                throw Problem(status: .unsupportedMediaType, title: "File type not accepted", detail: ContentKind.refusedTh)
-            }
+            let (received, kind) = try await reports.files.accept(request.body)
             do {
                 let view = try await reports.addEvidence(key, slot: slot, description: description, fileName: q.get("name") ?? "",
                                                          received: received, kind: kind, expected: version(request), actor: actor)

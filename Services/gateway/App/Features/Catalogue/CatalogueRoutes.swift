@@ -205,13 +205,8 @@ enum CatalogueRoutes {
             guard let file = context.parameters.get("file").flatMap(UUID.init(uuidString:)) else {
                 throw PageError(status: .notFound, messageTh: "ไม่พบไฟล์นี้")
             }
-            switch try await upstreams.download(.catalogue, "/indicators/\(try id(context))/attachments/\(file.uuidString.lowercased())", actor: s.actor) {
-            case .file(let response): return response
-            case .refused(let reply):
-                if reply.status == .notFound { throw PageError(status: .notFound, messageTh: "ไม่พบไฟล์นี้") }
-                try expectOK(reply)
-                return Response(status: .noContent)
-            }
+            return try Self.file(try await upstreams.download(.catalogue, "/indicators/\(try id(context))/attachments/\(file.uuidString.lowercased())",
+                                                         actor: s.actor), notFoundTh: "ไม่พบไฟล์นี้")
         }
         router.post("/indicators/:id/files/:file/delete") { request, context in
             let s = try requireYear(context)
@@ -269,6 +264,17 @@ enum CatalogueRoutes {
                         _ upstreams: Upstreams) async throws -> Response {
         guard reply.status == .unprocessableContent else { try expectOK(reply); return Response(status: .noContent) }
         return try await form(indicator, values: values, errors: reply.fieldErrors, area: area, s, upstreams, status: .unprocessableContent)
+    }
+
+    /// A download for the browser: the file, or the service's refusal as a page.
+    static func file(_ fetched: Upstreams.Fetched, notFoundTh: String) throws -> Response {
+        switch fetched {
+        case .file(let response): return response
+        case .refused(let reply):
+            if reply.status == .notFound { throw PageError(status: .notFound, messageTh: notFoundTh) }
+            try expectOK(reply)
+            return Response(status: .noContent)
+        }
     }
 
     static func expectOK(_ reply: Upstreams.Reply) throws {

@@ -97,13 +97,8 @@ enum ReportRoutes {
             let s = try CatalogueRoutes.requireYear(context)
             let (base, _) = try report(context, request, s)
             guard let slot = context.parameters.get("slot", as: Int.self) else { throw PageError(status: .notFound, messageTh: "ไม่พบหลักฐานนี้") }
-            switch try await upstreams.download(.intake, base + "/evidence/\(slot)", actor: s.actor) {
-            case .file(let response): return response
-            case .refused(let reply):
-                if reply.status == .notFound { throw PageError(status: .notFound, messageTh: "ไม่พบหลักฐานนี้") }
-                try CatalogueRoutes.expectOK(reply)
-                return Response(status: .noContent)
-            }
+            return try CatalogueRoutes.file(try await upstreams.download(.intake, base + "/evidence/\(slot)", actor: s.actor),
+                                            notFoundTh: "ไม่พบหลักฐานนี้")
         }
     }
 

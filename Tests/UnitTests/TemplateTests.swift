@@ -1,0 +1,177 @@
+import Foundation
+@testable import GatewayService
+import KPIContracts
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KPIRuntime
+import Testing
+
+/// Every page template parses, renders its model in both languages, and has its UI text translated.
+@Suite struct TemplateTests {
+    static let session = try! JSONDecoder().decode(SessionInfo.self, from: Data("""
+        {"user": {"id": "u1", "username": "somsri", "nationalId": "1-2345-xxxxx-xx-1", "title": "นาง", "firstNameTh": "สมศรี",
+                  "lastNameTh": "ใจดี", "position": "ครู", "unitCode": 3, "mustChangePassword": false,
+                  "rights": [\(Right.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ","))]},
+         "csrf": "csrf-token", "yearBE": 2567}
+        """.utf8))
+
+    static let indicator = try! JSONDecoder.kpi.decode(IndicatorView.self, from: Data("""
+        {"id": "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11", "yearBE": 2567, "areaCode": 74, "typeNameTh": "ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)", "version": 3,
+         "form": {"number": "1.1", "nameTh": "ร้อยละของนักเรียน <b>", "details": "", "typeCode": "weighted_average_1_5", "weight": 2.5,
+                  "d1": "ด้านคุณภาพ", "d2": "", "d3": "", "d4": "", "workgroupId": 5, "assessmentNote": "ประเมินเดือนกันยายน",
+                  "criteria": "[2] --> [3] --> [4] --> [5]", "status": "open", "roundMode": "half_year"},
+         "rounds": [{"seq": 1, "labelTh": "รอบ 6 เดือน", "state": "open", "assigned": 32, "opensOn": "2023-10-01", "cutoffOn": "2024-03-31", "acceptsReports": false},
+                    {"seq": 2, "labelTh": "รอบ 12 เดือน", "state": "not_opened", "assigned": 0, "acceptsReports": false}],
+         "attachments": [{"id": "0a1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c12", "slot": "description", "fileName": "คำอธิบาย <b>.pdf", "size": 2411724,
+                          "contentKind": "pdf", "sha256": "ab", "addedAt": "2026-11-27T10:00:00Z"},
+                         {"id": "0a1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c13", "slot": "other", "fileName": "แผน.xlsx", "size": 31000,
+                          "contentKind": "xlsx", "sha256": "cd", "addedAt": "2026-11-27T10:00:00Z"}]}
+        """.utf8))
+
+    static func report(state: String, canWrite: Bool) -> ReportJSON {
+        try! JSONDecoder.kpi.decode(ReportJSON.self, from: Data("""
+            {"context": {"indicatorId": "6F1D0C3E-8A3B-4C1E-9A55-0D6A2F3B7C11", "number": "1.1", "nameTh": "ร้อยละ <b>", "typeCode": "weighted_average_1_5",
+                         "seq": 1, "roundLabelTh": "รอบ 6 เดือน", "dueOn": "2024-03-15", "cutoffOn": "2024-03-31", "unitCode": 3,
+                         "unitNameTh": "โรงเรียนทดสอบ", "scoring": {"scoreMin": 1, "scoreMax": 5, "wholeNumbers": false}},
+             "id": "0b1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11", "state": "\(state)", "selfScore": 4, "version": 3, "late": true,
+             "evidence": [{"slot": 2, "description": "แผนปฏิบัติการ <b>", "fileName": "แผน.pdf", "addedByName": "ครูสมศรี", "size": 2048,
+                           "addedAt": "2026-11-27T10:00:00Z"}],
+             "history": [{"at": "2026-11-27T10:00:00Z", "action": "evidence-added", "detail": "2: แผน.pdf", "actorName": "ครูสมศรี"}],
+             "canWrite": \(canWrite)}
+            """.utf8))
+    }
+
+    /// Every page the gateway has, with sample data.
+    static func everyPage() -> [Response] {
+        let account = AccountView(id: "u2", username: "malee", nationalId: "1234567890121", title: "นางสาว", firstNameTh: "มาลี",
+                                  lastNameTh: "ดีใจ", firstNameEn: "Malee", lastNameEn: "Deejai", staffKind: "civil_servant", position: "ครู",
+                                  officePhone: "055111222", mobile: "0812223333", unitCode: 3, unitNameTh: "โรงเรียนทดสอบ", areaCode: 74,
+                                  province: "กำแพงเพชร", email: "m@example.org",
+                                  status: "pending", statusReason: nil, rights: ["view", "report"], workgroupId: 5, hasRegistrationForm: true,
+                                  sameNationalId: ["malee2"])
+        let unit = UnitView(code: 3, nameTh: "โรงเรียนทดสอบ", kind: "school", areaCode: 74, active: true)
+        let area = UnitView(code: 74, nameTh: "สพม.กำแพงเพชร", kind: "district", areaCode: 74, active: true)
+        let query = UnitQuery(Request(head: .init(method: .get, scheme: "http", authority: "x", path: "/units?q=3&page=2"), body: .init(buffer: ByteBuffer())))
+        let page = UnitPage(units: [unit], total: 120, query: query)
+        return [
+            AccountPages.home(nil), AccountPages.home(session), AccountPages.signIn(error: "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", csrf: "c"),
+            AccountPages.pending(), AccountPages.registered(),
+            AccountPages.register(picker: .init(query: query, areas: [area], page: page), values: ["unitCode": "3"],
+                                  errors: ["nationalId": "ผิด", "password": "สั้น"], csrf: "c"),
+            AccountPages.year(session, years: [YearView(yearBE: 2567, startsOn: "2023-10-01", endsOn: "2024-09-30")]),
+            PasswordPages.change(session, errors: ["new": "สั้น"], done: true),
+            PasswordPages.sessions(session, [.init(id: "s1", createdAt: Date(), lastSeenAt: Date(), current: true),
+                                             .init(id: "s2", createdAt: Date(), lastSeenAt: Date(), current: false)], ended: true),
+            PasswordPages.request(csrf: "c", sent: true, error: "ผิด"),
+            UnitPages.list(page, areas: [area], session: nil),
+            AdminPages.users([account], filter: ["status": "pending"], session: session),
+            AdminPages.user(account, audit: [AuditView(at: Date(), actor: nil, field: "status", oldValue: nil, newValue: "pending")],
+                            workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศ")], session: session, message: "บันทึกแล้ว"),
+            AdminPages.units(page, areas: [area], session: session, message: "ผิด", isError: true),
+            AdminPages.passwordRequests([.init(id: "r1", username: "malee", userId: nil, reason: "forgot", note: "<b>", createdAt: Date())],
+                                        session: session),
+            ErrorPage.render(PageError(status: .notFound, messageTh: "ไม่พบหน้าที่ต้องการ"), session: nil),
+            CataloguePages.list(Array(repeating: indicator, count: 45), workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศติดตามและประเมินผลการจัดการศึกษา")],
+                                areas: [area], area: nil, filter: [:], page: 2, session: session),
+            CataloguePages.form(indicator, values: IndicatorFormBody.values(of: indicator), errors: ["weight": "ค่า ratio ต้องมากกว่า 0"],
+                                types: [IndicatorTypeView(code: "weighted_average_1_5", nameTh: "ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)")],
+                                workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศ")], areas: [], area: 74, session: session),
+            CataloguePages.confirmClose(indicator, round: indicator.rounds[0], session: session),
+            CataloguePages.files(indicator, message: ("รับเฉพาะไฟล์ PDF", true), maxBytes: 20 * 1024 * 1024, session: session),
+            CataloguePages.gear(indicator, round: indicator.rounds[0], query: GearQuery(text: "", kind: "", page: 1, assignedPage: 1),
+                                assigned: ([AssignedView(code: 1, nameTh: "กำแพงเพชรพิทยาคม", reported: true),
+                                            AssignedView(code: 2, nameTh: "วัชรวิทยา", reported: false)], 2),
+                                candidates: ([CandidateView(code: 3, nameTh: "วชิรปราการวิทยาคม", kind: "school", assigned: false)], 120),
+                                extensions: [ExtensionView(unitCode: 1, unitNameTh: "กำแพงเพชรพิทยาคม", untilOn: "2024-04-15", reason: "น้ำท่วม",
+                                                           grantedBy: "demo-district", grantedAt: Date())],
+                                message: ("บันทึกการเปลี่ยนแปลงแล้ว", false), errors: ["untilOn": "วันที่ไม่ถูกต้อง"], session: session),
+            ReportPages.page(report(state: "draft", canWrite: true), indicator: indicator, messages: ["มีผู้อื่นแก้ไขรายงานนี้ไปแล้ว"],
+                             errors: ["selfScore": "คะแนนต้องอยู่ระหว่าง 1 ถึง 5", "file3": "รับเฉพาะไฟล์ PDF"], typedScore: "7",
+                             maxBytes: 20 * 1024 * 1024, session: session),
+            ReportPages.page(report(state: "confirmed", canWrite: true), indicator: indicator, done: "ยืนยันข้อมูลแล้ว รอการตรวจสอบ",
+                             maxBytes: 20 * 1024 * 1024, session: session),
+            CataloguePages.list([indicator], workgroups: [], areas: [], area: nil, filter: [:],
+                                reports: [RoundReportJSON(indicatorId: "6F1D0C3E-8A3B-4C1E-9A55-0D6A2F3B7C11", seq: 1, canReport: true, state: "confirmed")],
+                                session: session),
+        ]
+    }
+
+    @Test func everyPageRendersInBothLanguages() async throws {
+        for language in [Language.th, .en] {
+            let pages = Language.$current.withValue(language) { Self.everyPage() }
+            for page in pages {
+                let html = try await Self.text(page)
+                #expect(html.hasPrefix("<!doctype html>") && html.contains("<html lang=\"\(language.rawValue)\">"))
+                #expect(!html.contains("{{") && !html.contains("}}"), "a tag was left unrendered")
+                #expect(!html.contains("<b>"), "a value was not escaped")
+            }
+        }
+        let english = try await Self.text(Language.$current.withValue(.en) { AccountPages.signIn(csrf: "c") })
+        #expect(english.contains("Sign in") && !english.contains("ชื่อผู้ใช้"))
+        let user = try await Self.text(Self.everyPage()[12])
+        #expect(user.contains("id=\"same-national-id\"") && user.contains("malee2") && user.contains("id=\"approve\""))
+        #expect(!user.contains("id=\"disable\""), "a pending account offers approval, not disabling")
+        // 120 matches, 50 a page, on page 2: links either side, and the search kept in them.
+        let units = try await Self.text(Self.everyPage()[10])
+        #expect(units.contains("2 / 3 (120)") && units.contains("href=\"/units?q=3&amp;page=1\"") && units.contains("href=\"/units?q=3&amp;page=3\""))
+        // The list: grouped by type, the owner as the manual shows it, an open round offers
+        // closing (through the confirmation page), the next one opening; a controller edits.
+        let list = try await Self.text(Self.everyPage()[16])
+        #expect(list.contains("<h2>ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)</h2>") && list.contains("โดย : กลุ่มนิเทศติดตามและประเมินผลการจัดการศึกษา"))
+        #expect(list.contains("href=\"/indicators/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/rounds/1/close\"") && list.contains("id=\"open-1.1-2\""))
+        #expect(list.contains("id=\"edit-1.1\"") && !list.contains("id=\"open-1.1-1\"") && list.contains("[-/-/32]"))
+        // 45 indicators, 20 a page: page 2 shows 21–40 with links either side.
+        #expect(list.contains("<td class=\"num\">21</td>") && !list.contains("<td class=\"num\">41</td>") && list.contains("2 / 3 (45)"))
+        #expect(list.contains("href=\"/indicators?page=1\"") && list.contains("href=\"/indicators?page=3\""))
+        // เอกสารประกอบ: the description first, by its slot's name; the documents page linked with the count.
+        #expect(list.contains("📄 คำอธิบายตัวชี้วัด</a><br><a href=\"/indicators/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/files/0a1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c13\" class=\"doc\" download>📄 แผน.xlsx</a>"))
+        #expect(list.contains("id=\"files-1.1\">📎 เอกสารประกอบ (2)</a>"))
+        let files = try await Self.text(Self.everyPage()[19])
+        // A document is a download link with its red bin; a full slot offers no upload; 2.3 MB.
+        #expect(files.contains("href=\"/indicators/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/files/0a1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c12\""))
+        #expect(files.contains("id=\"delete-0a1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c12\"") && files.contains("2.3 MB"))
+        #expect(!files.contains("id=\"file-input-description\"") && files.contains("id=\"file-input-tool\"") && files.contains("(1/11)"))
+        #expect(files.contains("enctype=\"multipart/form-data\"") && files.contains("20 MB"))
+        // The report page (M8): ten slots while a draft, a file with its sender, the score as typed
+        // with its error; once confirmed (M9): links only and the cancel button.
+        let draft = try await Self.text(Self.everyPage()[21])
+        #expect(draft.contains("id=\"slot-10\"") && draft.contains("ผู้ส่งไฟล์ : ครูสมศรี") && draft.contains("id=\"remove-2\""))
+        #expect(draft.contains("name=\"has2\"") && draft.contains("value=\"7\"") && draft.contains("id=\"err-selfScore\"") && draft.contains("id=\"err-slot-3\""))
+        #expect(draft.contains("enctype=\"multipart/form-data\"") && draft.contains("นำเข้าเอกสารและข้อมูล") && draft.contains("src=\"/static/kpi.js\""))
+        let confirmed = try await Self.text(Self.everyPage()[22])
+        #expect(confirmed.contains("ยืนยันข้อมูลแล้ว รอการตรวจสอบ") && confirmed.contains("id=\"cancel-confirmation\"") && !confirmed.contains("id=\"slot-1\""))
+        #expect(confirmed.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1/evidence/2\"") && confirmed.contains("ส่งหลังวันครบกำหนด"))
+        let withReports = try await Self.text(Self.everyPage()[23])
+        #expect(withReports.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1\" id=\"report-1.1-1\""))
+        // The gear: a reported unit cannot be removed, one that has not can.
+        let gear = try await Self.text(Self.everyPage()[20])
+        #expect(gear.contains("มีการรายงานแล้ว") && !gear.contains("id=\"remove-1\"") && gear.contains("id=\"remove-2\""))
+        #expect(gear.contains("id=\"select-all\"") && gear.contains("1 / 3 (120)"))
+        // Dates in พ.ศ.; an open round past its cut-off says it takes no report; the extension says until when and why.
+        #expect(gear.contains("เปิด 1 ต.ค. 2566 · ปิดรับ 31 มี.ค. 2567") && gear.contains("id=\"past-cutoff\""))
+        #expect(gear.contains("ถึง 15 เม.ย. 2567") && gear.contains("น้ำท่วม") && gear.contains("id=\"err-untilOn\""))
+    }
+
+    /// A response's body as text.
+    static func text(_ response: Response) async throws -> String {
+        final class Collected: ResponseBodyWriter {
+            var buffer = ByteBuffer()
+            func write(_ buffer: ByteBuffer) async throws { var b = buffer; self.buffer.writeBuffer(&b) }
+            func finish(_ trailingHeaders: HTTPFields?) async throws {}
+        }
+        let collected = Collected()
+        try await response.body.write(collected)
+        return String(buffer: collected.buffer)
+    }
+
+    @Test func everyUITextOfTheTemplatesHasItsEnglish() throws {
+        var missing: [String] = []
+        for text in try Views.templateTexts().values {
+            for match in text.matches(of: /\{\{#t\}\}(.*?)\{\{\/t\}\}/) where english[String(match.1)] == nil {
+                missing.append(String(match.1))
+            }
+        }
+        #expect(missing.isEmpty, "no English for: \(missing)")
+    }
+}
