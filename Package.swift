@@ -57,6 +57,7 @@ var targets: [Target] = [
     ], path: "Tests/UnitTests"),
     .testTarget(name: "IntegrationTests", dependencies: [
         "KPIRuntime", "KPIEvents", "KPIContracts", "KPIPostgres", "KPIKafka", "IdentityService", "CatalogueService", "IntakeService",
+        "ReviewService",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
     ], path: "Tests/IntegrationTests"),

@@ -54,6 +54,14 @@ public struct ScoringV1: Codable, Sendable, Equatable {
     public func accepts(_ score: Double) -> Bool {
         score.isFinite && score >= scoreMin && score <= scoreMax && (!wholeNumbers || score.rounded() == score)
     }
+
+    /// The rule in Thai, for a refused score.
+    public var ruleTh: String {
+        "คะแนนต้องอยู่ระหว่าง \(Self.text(scoreMin)) ถึง \(Self.text(scoreMax))" + (wholeNumbers ? " และเป็นจำนวนเต็ม" : "")
+    }
+
+    /// A score as people write it: 4, 3.5.
+    public static func text(_ score: Double) -> String { score.rounded() == score ? String(Int(score)) : String(score) }
 }
 
 /// One round of an indicator in an event: its order and label.

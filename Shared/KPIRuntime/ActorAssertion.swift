@@ -18,10 +18,13 @@ public struct Actor: Codable, Sendable, Equatable {
     /// The name shown beside what the user sends ("ผู้ส่งไฟล์ : …"); kept by the service that
     /// stores it, never put in an event.
     public var nameTh: String?
+    /// The district workgroup the user works in; reviewers review its indicators.
+    public var workgroupId: Int?
 
-    public init(userId: String, username: String, unitCode: Int, areaCode: Int?, rights: [Right], yearBE: Int?, nameTh: String? = nil) {
+    public init(userId: String, username: String, unitCode: Int, areaCode: Int?, rights: [Right], yearBE: Int?, nameTh: String? = nil,
+                workgroupId: Int? = nil) {
         self.userId = userId; self.username = username; self.unitCode = unitCode; self.areaCode = areaCode; self.rights = rights
-        self.yearBE = yearBE; self.nameTh = nameTh
+        self.yearBE = yearBE; self.nameTh = nameTh; self.workgroupId = workgroupId
     }
 
     /// The name to show for what this user did: their Thai name, else their username.

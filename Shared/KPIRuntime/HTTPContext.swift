@@ -37,6 +37,8 @@ public struct SessionInfo: Codable, Sendable {
         public var areaCode: Int?
         public var rights: [Right]
         public var mustChangePassword: Bool
+        /// The district workgroup (กลุ่มงาน), for reviewers.
+        public var workgroupId: Int?
     }
     public var user: User
     public var csrf: String
@@ -47,7 +49,7 @@ public struct SessionInfo: Codable, Sendable {
     /// What the gateway asserts to the domain services for this user.
     public var actor: Actor {
         Actor(userId: user.id, username: user.username, unitCode: user.unitCode, areaCode: user.areaCode, rights: user.rights, yearBE: yearBE,
-              nameTh: "\(user.title)\(user.firstNameTh) \(user.lastNameTh)")
+              nameTh: "\(user.title)\(user.firstNameTh) \(user.lastNameTh)", workgroupId: user.workgroupId)
     }
 }
 

@@ -53,7 +53,8 @@ public struct Migrator: Sendable {
         }
     }
 
-    /// The runtime's own migration folders: `Messaging` (outbox, inbox) and `UnitDirectory`.
+    /// The runtime's own migration folders: `Messaging` (outbox, inbox) and the shared projections
+    /// (`UnitDirectory`, `CatalogueView`).
     public static func runtimeFolder(_ name: String) -> URL {
         Bundle.module.url(forResource: "Migrations", withExtension: nil)!.appendingPathComponent(name)
     }

@@ -6,14 +6,16 @@ import KPIContracts
 import KPIRuntime
 import Testing
 
-/// A school's report against the catalogue and intake processes, with actors signed as the
-/// gateway signs them: intake learns the round from catalogue's events alone, then checks
-/// every step (rights, the round accepting reports, scores, versions, states) itself.
+/// A school's report against the catalogue and intake processes (and review, in ReviewTests),
+/// with actors signed as the gateway signs them: intake learns the round from catalogue's events
+/// alone, then checks every step (rights, the round accepting reports, scores, versions, states)
+/// itself.
 extension IntegrationSuite {
 @Suite struct ReportTests {
     static let key = ForwardSigner()
     let catalogue = ServiceProcess("catalogue", port: 18173, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey])
     let intake = ServiceProcess("intake", port: 18183, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey, "KPI_FILE_MAX_BYTES": "65536"])
+    let review = ServiceProcess("review", port: 18203, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey])
     /// identity publishes the seed units, which catalogue needs before it assigns them.
     let identity = ServiceProcess("identity", port: 18193)
     let tag = "R\(Int.random(in: 1000...9999))"
@@ -73,6 +75,12 @@ extension IntegrationSuite {
     func cleanUp() async throws {
         // The tag is letters and digits of this test's own making.
         let mine = "(SELECT id FROM catalogue.indicators WHERE number LIKE '\(tag).%')"
+        let reports = "(SELECT id FROM intake.reports WHERE indicator_id IN \(mine))"
+        // review's tables exist once review has run (some tests start without it).
+        for table in ["review.reviews", "review.review_history", "review.report_evidence", "review.report_status", "intake.review_outcomes"]
+        where try await TestEnvironment.admin.query("SELECT to_regclass(\(table))::text").first?.decode(String?.self, at: 0) != nil {
+            try await TestEnvironment.admin.execute("DELETE FROM \(unescaped: table) WHERE report_id IN \(unescaped: reports)")
+        }
         for table in ["report_history", "evidence"] {
             try await TestEnvironment.admin.execute("""
                 DELETE FROM intake.\(unescaped: table) WHERE report_id IN (SELECT id FROM intake.reports WHERE indicator_id IN \(unescaped: mine))
@@ -185,10 +193,12 @@ extension IntegrationSuite {
             try await eventually("intake learned the round past its cut-off") {
                 let r = try await send(intake, .get, report(past, unit: 2), as: Self.otherSchool)
                 guard r.status == 200 else { return false }
-                return try Self.decode(ReportView.self, r.body).context.cutoffOn == "2024-03-31"
+                // Opening comes after the dates: wait for both.
+                let c = try Self.decode(ReportView.self, r.body).context
+                return c.cutoffOn == "2024-03-31" && c.roundState == "open"
             }
             let refused = try await send(intake, .put, report(past, unit: 2), json: ReportStore.Draft(selfScore: 3, version: nil), as: Self.otherSchool)
-            #expect(refused.status == 403 && refused.body.contains("เลยวันปิดรับ"))
+            #expect(refused.status == 403 && refused.body.contains("เลยวันปิดรับ"), "\(refused.body)")
             #expect(try await send(catalogue, .put, "/indicators/\(past)/rounds/1/extensions/2", json: ["untilOn": "2099-01-01", "reason": "น้ำท่วม"],
                                    as: Self.controller).status == 200)
             try await eventually("intake learned the extension") {

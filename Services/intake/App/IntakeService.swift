@@ -4,12 +4,12 @@ import KPIRuntime
 
 /// intake: reports and their evidence files. Keeps its own copy of units (identity's events)
 /// and of what catalogue decides about reporting (catalogue's events), and decides from them
-/// alone whether a unit may report.
+/// alone whether a unit may report; learns reviews from review's events.
 public enum IntakeService {
     public static let definition = ServiceDefinition(
         name: "intake",
         migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
-        projections: [UnitDirectory.projection, CatalogueView.projection],
+        projections: [UnitDirectory.projection, CatalogueView.projection, ReviewOutcomes.projection],
         routes: { router, runtime in
             // startup has read the same settings, so this cannot fail here.
             let files = try! files(runtime)

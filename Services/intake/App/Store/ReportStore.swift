@@ -23,6 +23,15 @@ public struct ReportStore: Sendable {
 
     static let notFound = Problem(status: .notFound, detail: "ไม่พบรายงานนี้")
 
+    /// A report's state with review's outcome for its version applied: `reports` stores only
+    /// draft or confirmed; a review standing on the confirmed version makes it reviewed, a
+    /// return for revision a draft (see `ReviewOutcomes`). Used with `outcomeJoin`, `rp` the report.
+    static let effectiveState = """
+        CASE WHEN rp.state = 'confirmed' AND o.state = 'reviewed' THEN 'reviewed'
+             WHEN rp.state = 'confirmed' AND o.state = 'returned' THEN 'draft' ELSE rp.state END
+        """
+    static let outcomeJoin = "LEFT JOIN review_outcomes o ON o.report_id = rp.id AND o.report_version = rp.version"
+
     // MARK: - Reading
 
     /// The round as intake knows it for `unit`, or nil when intake knows no such round.
@@ -83,8 +92,9 @@ public struct ReportStore: Sendable {
 
     func view(_ key: Key, _ c: RoundContext, actor: Actor, tx: Transaction) async throws -> ReportView {
         guard let row = try await tx.query("""
-            SELECT id, state, self_score::float8, version, late, confirmed_at FROM reports
-            WHERE indicator_id = \(key.indicator) AND seq = \(key.seq) AND unit_code = \(key.unit)
+            SELECT rp.id, \(unescaped: Self.effectiveState), rp.self_score::float8, rp.version, rp.late, rp.confirmed_at
+            FROM reports rp \(unescaped: Self.outcomeJoin)
+            WHERE rp.indicator_id = \(key.indicator) AND rp.seq = \(key.seq) AND rp.unit_code = \(key.unit)
             """).decode((UUID, String, Double?, Int, Bool, Date?).self).first else {
             return ReportView(context: c, id: nil, state: .draft, selfScore: nil, version: 0, late: false, confirmedAt: nil, evidence: [],
                               history: [], canWrite: Self.mayWrite(actor, c))
@@ -106,7 +116,7 @@ public struct ReportStore: Sendable {
     /// report, and its report's state (the list's "รายงาน" buttons).
     public func rounds(yearBE: Int, actor: Actor) async throws -> [RoundReportState] {
         let rows = try await db.query("""
-            SELECT a.indicator_id, a.seq, r.state, rp.state, rp.self_score::float8,
+            SELECT a.indicator_id, a.seq, r.state, CASE WHEN rp.id IS NOT NULL THEN \(unescaped: Self.effectiveState) END, rp.self_score::float8,
                    i.status = 'open' AND r.state = 'open' AND NOT EXISTS (SELECT 1 FROM view_closed_years c WHERE c.year_be = i.year_be AND c.area_code = i.area_code)
                    AND (r.cutoff_on IS NULL OR r.cutoff_on >= (now() AT TIME ZONE 'Asia/Bangkok')::date
                         OR EXISTS (SELECT 1 FROM view_extensions e WHERE e.indicator_id = a.indicator_id AND e.seq = a.seq AND e.unit_code = a.unit_code
@@ -114,6 +124,7 @@ public struct ReportStore: Sendable {
             FROM view_assignments a JOIN view_indicators i ON i.id = a.indicator_id
             JOIN view_rounds r ON r.indicator_id = a.indicator_id AND r.seq = a.seq
             LEFT JOIN reports rp ON rp.indicator_id = a.indicator_id AND rp.seq = a.seq AND rp.unit_code = a.unit_code
+            \(unescaped: Self.outcomeJoin)
             WHERE a.unit_code = \(actor.unitCode) AND i.year_be = \(yearBE)
             ORDER BY a.indicator_id, a.seq
             """).decode((UUID, Int, String, String?, Double?, Bool).self)
@@ -145,9 +156,9 @@ public struct ReportStore: Sendable {
                 ON CONFLICT (indicator_id, seq, unit_code) DO NOTHING
                 """)
             let row = try await tx.query("""
-                SELECT id, state, version, self_score::float8 FROM reports
-                WHERE indicator_id = \(key.indicator) AND seq = \(key.seq) AND unit_code = \(key.unit) FOR UPDATE
-                """).decode((UUID, String, Int, Double?).self)[0]
+                SELECT rp.id, \(unescaped: Self.effectiveState), rp.version, rp.self_score::float8, rp.state FROM reports rp \(unescaped: Self.outcomeJoin)
+                WHERE rp.indicator_id = \(key.indicator) AND rp.seq = \(key.seq) AND rp.unit_code = \(key.unit) FOR UPDATE OF rp
+                """).decode((UUID, String, Int, Double?, String).self)[0]
             let locked = Locked(id: row.0, state: ReportState(rawValue: row.1) ?? .draft, version: row.2, selfScore: row.3, context: c)
             if let expected, expected != locked.version {
                 throw Problem(status: .conflict, title: "Changed by someone else",
@@ -156,6 +167,10 @@ public struct ReportStore: Sendable {
             if !anyState, locked.state != .draft {
                 throw Problem(status: .conflict, detail: locked.state == .confirmed
                               ? "รายงานนี้ยืนยันแล้ว ยกเลิกผลการยืนยันก่อนจึงแก้ไขได้" : "รายงานนี้ตรวจแล้ว แก้ไขไม่ได้")
+            }
+            // Returned for revision (B2): the school's first change makes it a draft again.
+            if row.4 == "confirmed", locked.state == .draft {
+                try await tx.execute("UPDATE reports SET state = 'draft', confirmed_at = NULL, confirmed_by = NULL, late = false WHERE id = \(locked.id)")
             }
             let version = locked.version + 1
             let (action, detail, event) = try await body(locked, version, tx)
@@ -182,7 +197,7 @@ public struct ReportStore: Sendable {
     public func save(_ key: Key, _ draft: Draft, actor: Actor) async throws -> ReportView {
         try await step(key, actor: actor, expected: draft.version) { r, version, tx in
             if let score = draft.selfScore, let scoring = r.context.scoring, !scoring.accepts(score) {
-                throw Problem.invalid(["selfScore": Self.scoreRule(scoring)])
+                throw Problem.invalid(["selfScore": scoring.ruleTh])
             }
             var problems: [String: String] = [:]
             for (slot, text) in draft.descriptions ?? [:] {
@@ -193,7 +208,7 @@ public struct ReportStore: Sendable {
             }
             guard problems.isEmpty else { throw Problem.invalid(problems) }
             try await tx.execute("UPDATE reports SET self_score = \(draft.selfScore)::numeric WHERE id = \(r.id)")
-            return ("saved", draft.selfScore.map { "ประเมินตนเอง \(Self.scoreText($0))" } ?? "",
+            return ("saved", draft.selfScore.map { "ประเมินตนเอง \(ScoringV1.text($0))" } ?? "",
                     ReportSavedV1(reportId: r.id, indicatorId: key.indicator, seq: key.seq, unitCode: key.unit, areaCode: r.context.areaCode,
                                   yearBE: r.context.yearBE, version: version, selfScore: draft.selfScore, by: actor.userId))
         }
@@ -209,7 +224,8 @@ public struct ReportStore: Sendable {
             guard let c = try await context(key, tx: tx), Self.mayRead(actor, c) else { throw Self.notFound }
             guard Self.mayWrite(actor, c) else { throw Self.refusal(actor, c) }
             if let state = try await tx.query("""
-                SELECT state FROM reports WHERE indicator_id = \(key.indicator) AND seq = \(key.seq) AND unit_code = \(key.unit)
+                SELECT \(unescaped: Self.effectiveState) FROM reports rp \(unescaped: Self.outcomeJoin)
+                WHERE rp.indicator_id = \(key.indicator) AND rp.seq = \(key.seq) AND rp.unit_code = \(key.unit)
                 """).first?.decode(String.self, at: 0), state != "draft" {
                 throw Problem(status: .conflict, detail: "รายงานนี้ยืนยันแล้ว ยกเลิกผลการยืนยันก่อนจึงแก้ไขได้")
             }
@@ -308,11 +324,5 @@ public struct ReportStore: Sendable {
         try await files.release(sha256, db: db) { tx in
             try await tx.query("SELECT 1 FROM evidence WHERE sha256 = \(sha256) LIMIT 1").first != nil
         }
-    }
-
-    static func scoreText(_ score: Double) -> String { score.rounded() == score ? String(Int(score)) : String(score) }
-
-    static func scoreRule(_ s: ScoringV1) -> String {
-        "คะแนนต้องอยู่ระหว่าง \(scoreText(s.scoreMin)) ถึง \(scoreText(s.scoreMax))" + (s.wholeNumbers ? " และเป็นจำนวนเต็ม" : "")
     }
 }

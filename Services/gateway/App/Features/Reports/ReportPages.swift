@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KPIContracts
+import KPIEvents
 import KPIRuntime
 
 /// A report as intake's API returns it.
@@ -54,7 +55,7 @@ enum ReportPages {
     static let actionLabel = ["saved": "บันทึก", "evidence-added": "แนบหลักฐาน", "evidence-removed": "ลบหลักฐาน", "confirmed": "ยืนยันผล",
                               "confirmation-cancelled": "ยกเลิกผลการยืนยัน"]
 
-    static func scoreText(_ score: Double) -> String { score.rounded() == score ? String(Int(score)) : String(score) }
+    static func scoreText(_ score: Double) -> String { ScoringV1.text(score) }
 
     static func page(_ r: ReportJSON, indicator: IndicatorView?, messages: [String] = [], errors: [String: String] = [:],
                      typedScore: String? = nil, done: String? = nil, maxBytes: Int64, session s: SessionInfo,

@@ -1,8 +1,9 @@
--- intake's own copy of what catalogue decides about reporting (the catalogue_view projection,
--- from catalogue's events): which indicators there are, their status and scores, their rounds
--- with state and dates, which units report in each, the extensions, and closed years. intake
--- decides whether a unit may report from these alone, and checks again on every write.
-CREATE TABLE view_indicators (
+-- A service's own copy of what catalogue decides about reporting (the catalogue_view
+-- projection, from catalogue's events): which indicators there are, their status, workgroup and
+-- scores, their rounds with state and dates, which units report in each, the extensions, and
+-- closed years. intake decides from these whether a unit may report, review whom a reviewer
+-- may score. IF NOT EXISTS: intake had these tables as its own migration before they were shared.
+CREATE TABLE IF NOT EXISTS view_indicators (
     id             uuid PRIMARY KEY,
     year_be        int NOT NULL,
     area_code      int NOT NULL,
@@ -16,9 +17,9 @@ CREATE TABLE view_indicators (
     whole_numbers  boolean,
     version        int NOT NULL
 );
-CREATE INDEX view_indicators_year_area ON view_indicators (year_be, area_code);
+CREATE INDEX IF NOT EXISTS view_indicators_year_area ON view_indicators (year_be, area_code);
 
-CREATE TABLE view_rounds (
+CREATE TABLE IF NOT EXISTS view_rounds (
     indicator_id  uuid NOT NULL,
     seq           int NOT NULL,
     label_th      text NOT NULL,
@@ -29,15 +30,15 @@ CREATE TABLE view_rounds (
     PRIMARY KEY (indicator_id, seq)
 );
 
-CREATE TABLE view_assignments (
+CREATE TABLE IF NOT EXISTS view_assignments (
     indicator_id  uuid NOT NULL,
     seq           int NOT NULL,
     unit_code     int NOT NULL,
     PRIMARY KEY (indicator_id, seq, unit_code)
 );
-CREATE INDEX view_assignments_unit ON view_assignments (unit_code, indicator_id);
+CREATE INDEX IF NOT EXISTS view_assignments_unit ON view_assignments (unit_code, indicator_id);
 
-CREATE TABLE view_extensions (
+CREATE TABLE IF NOT EXISTS view_extensions (
     indicator_id  uuid NOT NULL,
     seq           int NOT NULL,
     unit_code     int NOT NULL,
@@ -45,7 +46,7 @@ CREATE TABLE view_extensions (
     PRIMARY KEY (indicator_id, seq, unit_code)
 );
 
-CREATE TABLE view_closed_years (
+CREATE TABLE IF NOT EXISTS view_closed_years (
     year_be    int NOT NULL,
     area_code  int NOT NULL,
     PRIMARY KEY (year_be, area_code)

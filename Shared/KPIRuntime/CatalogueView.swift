@@ -1,14 +1,14 @@
 import Foundation
 import KPIEvents
 import KPIPostgres
-import KPIRuntime
 
-/// intake's copy of catalogue's decisions about reporting, kept from catalogue's events. One
-/// indicator's events arrive in order (one key, one partition); a definition older than the one
-/// kept (a replay) changes nothing.
-enum CatalogueView {
-    static let projection = Projection(
-        name: "catalogue_view", migrations: nil,
+/// A service's copy of catalogue's decisions about reporting (indicators, rounds, assignments,
+/// extensions, closed years), kept from catalogue's events; intake and review keep one each.
+/// One indicator's events arrive in order (one key, one partition); a definition older than the
+/// one kept (a replay) changes nothing.
+public enum CatalogueView {
+    public static let projection = Projection(
+        name: "catalogue_view", migrations: Migrator.runtimeFolder("CatalogueView"),
         tables: ["view_indicators", "view_rounds", "view_assignments", "view_extensions", "view_closed_years"]
     ) { handlers in
         handlers.on(IndicatorDefinedV1.self) { events, tx in for e in events { try await define(e.event, tx: tx) } }
