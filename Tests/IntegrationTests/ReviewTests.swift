@@ -141,6 +141,17 @@ extension IntegrationSuite.ReportTests {
             #expect(copied.count == 1 && copied[0].slot == 1 && copied[0].units.count == 1 && copied[0].units[0] != "2", "\(copied)")
             #expect(try await record(id, as: Self.reporter).copied.isEmpty)
 
+            // B5: the round's evidence as one ZIP, for reviewers of the area only.
+            let zipPath = "/reports/\(id.uuidString.lowercased())/1/evidence.zip"
+            func zip(as actor: Actor) async throws -> (status: Int, body: String, headers: [(String, String)]) {
+                try await httpGet(intake.baseURL + zipPath, headers: [("X-KPI-Actor", try Self.key.sign(actor, for: "intake", method: .get, path: zipPath))])
+            }
+            let archive = try await zip(as: Self.reviewer)
+            #expect(archive.status == 200 && archive.headers.contains { $0.0.lowercased() == "content-type" && $0.1 == "application/zip" })
+            #expect(archive.body.contains("1 ") && archive.body.contains("/1 - a.pdf") && archive.body.contains("%PDF-1.4"))
+            #expect(try await zip(as: Self.otherSchool).status == 404)
+            #expect(try await zip(as: Self.otherAreaReviewer).status == 404)
+
             struct Item: Encodable { var indicator: UUID; var seq = 1; var unit: Int; var version: Int? }
             struct Several: Encodable { var score: Double?; var comment: String?; var reports: [Item] }
             // All or none: a stale version for one refuses both, naming the unit.

@@ -17,6 +17,15 @@ enum Routes {
             }
             return try jsonResponse(try await reports.rounds(yearBE: year, actor: actor))
         }
+        // B5: a round's evidence as one ZIP, streamed.
+        router.get("/reports/:indicator/:seq/evidence.zip") { _, context in
+            let actor = try context.require(.view)
+            guard let indicator = context.parameters.get("indicator").flatMap(UUID.init(uuidString:)),
+                  let seq = context.parameters.get("seq", as: Int.self) else { throw ReportStore.notFound }
+            let (name, items) = try await reports.roundEvidence(indicator: indicator, seq: seq, actor: actor)
+            context.logger.info("round evidence zipped", metadata: ["files": "\(items.count)", "user.id": "\(actor.userId)"])
+            return ZipStream.response(items, fileName: name, store: reports.files)
+        }
         router.get("/reports/:indicator/:seq/:unit") { _, context in
             let actor = try context.require(.view)
             return try jsonResponse(try await reports.read(try key(context), actor: actor))

@@ -23,6 +23,7 @@ enum Routes {
         PasswordRequestRoutes.register(on: router, upstreams: upstreams)
         CatalogueRoutes.register(on: router, upstreams: upstreams)
         ReportRoutes.register(on: router, upstreams: upstreams)
+        ReviewRoutes.register(on: router, upstreams: upstreams)
         PublicAPIRoutes.register(on: router, upstreams: upstreams)
     }
 }

@@ -83,12 +83,14 @@ struct LayoutView {
 struct MenuView {
     var csrf: String
     var views: Bool
+    var reviews: Bool
     var answersRequests: Bool
     var administers: Bool
 
     init(_ s: SessionInfo) {
         csrf = s.csrf
         views = s.has(.view)
+        reviews = s.has(.review)
         answersRequests = s.has(.administer) || s.has(.answerRequests)
         administers = s.has(.administer)
     }

@@ -320,6 +320,32 @@ public struct ReportStore: Sendable {
         }
     }
 
+    /// B5: every file the units sent for one round (confirmed or reviewed reports), for the
+    /// area's reviewers and those who see other units' reports, as ZIP entries
+    /// "<unit code> <unit name>/<slot> - <file name>"; nil when intake knows no such round.
+    public func roundEvidence(indicator: UUID, seq: Int, actor: Actor) async throws -> (name: String, items: [ZipStream.Item]) {
+        try await db.transaction { tx in
+            guard let round = try await tx.query("""
+                SELECT i.area_code, i.number, r.label_th FROM view_indicators i JOIN view_rounds r ON r.indicator_id = i.id AND r.seq = \(seq)
+                WHERE i.id = \(indicator)
+                """).decode((Int, String, String).self).first,
+                  actor.reaches(area: round.0), actor.has(.review) || actor.has(.seeAllUnits) else { throw Self.notFound }
+            let rows = try await tx.query("""
+                SELECT rp.unit_code, coalesce(u.name_th, ''), e.slot, e.file_name, e.sha256, e.size, e.added_at
+                FROM reports rp \(unescaped: Self.outcomeJoin)
+                JOIN evidence e ON e.report_id = rp.id
+                LEFT JOIN unit_directory u ON u.code = rp.unit_code
+                WHERE rp.indicator_id = \(indicator) AND rp.seq = \(seq) AND \(unescaped: Self.effectiveState) <> 'draft'
+                ORDER BY rp.unit_code, e.slot
+                """).decode((Int, String, Int, String, String, Int64, Date).self)
+            let items = rows.map { r in
+                // "/" would make a folder of a unit's name; the file names are clean already.
+                ZipStream.Item(path: "\(r.0) \(r.1.replacingOccurrences(of: "/", with: "-"))/\(r.2) - \(r.3)", sha256: r.4, size: r.5, modified: r.6)
+            }
+            return ("\(round.1) \(round.2).zip", items)
+        }
+    }
+
     func release(_ sha256: String) async throws {
         try await files.release(sha256, db: db) { tx in
             try await tx.query("SELECT 1 FROM evidence WHERE sha256 = \(sha256) LIMIT 1").first != nil

@@ -48,20 +48,28 @@ struct RoundReportJSON: Decodable, Sendable {
     var state: String?
 }
 
-/// The report page (M8, M9): the round's header, ten evidence slots, the self-assessment and
-/// the confirmation; after confirming, the files as links with who sent them.
+/// The report page (M8, M9, M10): the round's header, ten evidence slots, the self-assessment
+/// and the confirmation; after confirming, the files as links with who sent them; the review as
+/// everyone sees it, and for reviewers the score form (M16, B2) and copied-evidence warnings.
 enum ReportPages {
     static let stateLabel = ["draft": "ยังไม่ยืนยันผลตัวชี้วัด", "confirmed": "ยืนยันข้อมูลแล้ว รอการตรวจสอบ", "reviewed": "ตรวจสอบข้อมูลแล้ว"]
     static let actionLabel = ["saved": "บันทึก", "evidence-added": "แนบหลักฐาน", "evidence-removed": "ลบหลักฐาน", "confirmed": "ยืนยันผล",
-                              "confirmation-cancelled": "ยกเลิกผลการยืนยัน"]
+                              "confirmation-cancelled": "ยกเลิกผลการยืนยัน", "reviewed": "ตรวจและให้คะแนน", "review-cancelled": "ยกเลิกผลการตรวจ",
+                              "returned": "ส่งกลับให้แก้ไข"]
 
     static func scoreText(_ score: Double) -> String { ScoringV1.text(score) }
 
-    static func page(_ r: ReportJSON, indicator: IndicatorView?, messages: [String] = [], errors: [String: String] = [:],
-                     typedScore: String? = nil, done: String? = nil, maxBytes: Int64, session s: SessionInfo,
-                     status: HTTPResponse.Status = .ok) -> Response {
+    static func page(_ r: ReportJSON, indicator: IndicatorView?, review: ReviewJSON? = nil, messages: [String] = [], errors: [String: String] = [:],
+                     typedScore: String? = nil, reviewValues: [String: String] = [:], done: String? = nil, maxBytes: Int64,
+                     session s: SessionInfo, status: HTTPResponse.Status = .ok) -> Response {
         struct Slot {
             var slot: Int; var href: String?; var fileName, description, sender, size: String; var has: Bool; var error: String?
+            var copiedFrom: String?
+        }
+        /// M10/M16 and B2: the standing review as everyone sees it; the reviewer's form.
+        struct Review {
+            var result: String?; var comment: String?; var reviewer: String?; var returned: String?; var changed: Bool
+            var form: Bool; var canCancel: Bool; var score, reviewComment: String; var scoreError, commentError: String?
         }
         struct Step { var at, action, detail, actor: String }
         struct Model {
@@ -69,13 +77,14 @@ enum ReportPages {
             var number, name, round, unit, stateText: String; var details, typeName, criteria, due, cutoff, scoreRule: String?
             var editable, confirmed, reviewed, late, canCancel: Bool; var selfScore: String?; var score: String
             var slots: [Slot]; var history: [Step]; var messages: [String]; var done: String?; var scoreError, evidenceError: String?
-            var maxMB: Int64
+            var maxMB: Int64; var review: Review; var unitCode: Int
         }
         let c = r.context
         let base = "/reports/\(c.indicatorId.lowercased())/\(c.seq)"
         let own = c.unitCode == s.user.unitCode
         let unitParam = own ? "" : "?unit=\(c.unitCode)"
         let byslot = Dictionary(r.evidence.map { ($0.slot, $0) }, uniquingKeysWith: { a, _ in a })
+        let copied = Dictionary((review?.copied ?? []).map { ($0.slot, $0.units) }, uniquingKeysWith: { a, _ in a })
         let editable = r.canWrite && r.state == "draft"
         let slots = (1...10).compactMap { n -> Slot? in
             let e = byslot[n]
@@ -83,8 +92,23 @@ enum ReportPages {
             if !editable && e == nil { return nil }
             return Slot(slot: n, href: e.map { _ in "\(base)/evidence/\(n)\(unitParam)" }, fileName: e?.fileName ?? "",
                         description: e?.description ?? "", sender: e?.addedByName ?? "", size: e.map { CataloguePages.sizeText($0.size) } ?? "",
-                        has: e != nil, error: errors["description\(n)"] ?? errors["file\(n)"])
+                        has: e != nil, error: errors["description\(n)"] ?? errors["file\(n)"],
+                        copiedFrom: copied[n].map { $0.joined(separator: ", ") })
         }
+        let last = review?.review
+        let standing = last.flatMap { $0.stands && $0.state == "reviewed" ? $0 : nil }
+        let reviewPart = Review(
+            result: standing?.score.map { t("ตรวจสอบข้อมูลแล้ว ผลการประเมิน :") + " \(scoreText($0)) " + t("คะแนน") },
+            comment: standing.flatMap { $0.comment.isEmpty ? nil : $0.comment }, reviewer: standing?.reviewerName,
+            returned: last.flatMap { $0.state == "returned" && r.state == "draft" ? $0.comment : nil },
+            changed: review?.changedAfterReview ?? false,
+            form: (review?.canReview ?? false) && r.state == "confirmed" && standing == nil,
+            canCancel: (review?.canReview ?? false) && standing != nil && r.state == "reviewed",
+            score: reviewValues["score"] ?? "", reviewComment: reviewValues["comment"] ?? "",
+            scoreError: errors["score"], commentError: errors["comment"])
+        // intake's steps and review's, in the order they happened.
+        let steps = (r.history.map { ($0.at, $0.action, $0.detail, $0.actorName) } + (review?.history ?? []).map { ($0.at, $0.action, $0.detail, $0.actorName) })
+            .sorted { $0.0 < $1.0 }
         let rule = c.scoring.map { "\(scoreText($0.scoreMin)) – \(scoreText($0.scoreMax))" + ($0.wholeNumbers ? " (" + t("จำนวนเต็ม") + ")" : "") }
         return Views.page("report", title: "รายงานผลตัวชี้วัด", session: s, status: status, Model(
             csrf: s.csrf, action: base, base: base, unitParam: unitParam, version: r.version,
@@ -97,8 +121,8 @@ enum ReportPages {
             canCancel: r.canWrite && r.state == "confirmed",
             selfScore: r.selfScore.map(scoreText), score: typedScore ?? r.selfScore.map(scoreText) ?? "",
             slots: slots,
-            history: r.history.map { Step(at: ThaiDate.dateTime($0.at), action: t(actionLabel[$0.action] ?? $0.action), detail: $0.detail, actor: $0.actorName) },
+            history: steps.map { Step(at: ThaiDate.dateTime($0.0), action: t(actionLabel[$0.1] ?? $0.1), detail: $0.2, actor: $0.3) },
             messages: messages.map(t), done: done.map(t), scoreError: errors["selfScore"], evidenceError: errors["evidence"],
-            maxMB: maxBytes / 1024 / 1024))
+            maxMB: maxBytes / 1024 / 1024, review: reviewPart, unitCode: c.unitCode))
     }
 }

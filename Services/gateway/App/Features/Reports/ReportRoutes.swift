@@ -93,6 +93,14 @@ enum ReportRoutes {
                                                  actor: s.actor)
             return try await after(reply, base: base, done: "cancelled", s, upstreams)
         }
+        // B5: every file of one round, as one ZIP streamed from intake.
+        router.get("/reports/:indicator/:seq/evidence.zip") { request, context in
+            let s = try CatalogueRoutes.requireYear(context)
+            let (base, _) = try report(context, request, s)
+            let round = base.split(separator: "/").prefix(3).joined(separator: "/")
+            return try CatalogueRoutes.file(try await upstreams.download(.intake, "/" + round + "/evidence.zip", actor: s.actor),
+                                            notFoundTh: "ไม่พบรอบรายงานนี้ หรือบัญชีของท่านไม่มีสิทธิ์ดาวน์โหลดหลักฐานของทุกหน่วยงาน")
+        }
         router.get("/reports/:indicator/:seq/evidence/:slot") { request, context in
             let s = try CatalogueRoutes.requireYear(context)
             let (base, _) = try report(context, request, s)
@@ -103,7 +111,8 @@ enum ReportRoutes {
     }
 
     static let done = ["saved": "บันทึกรายงานแล้ว", "confirmed": "ยืนยันข้อมูลแล้ว รอการตรวจสอบ", "removed": "ลบหลักฐานแล้ว",
-                       "cancelled": "ยกเลิกผลการยืนยันแล้ว"]
+                       "cancelled": "ยกเลิกผลการยืนยันแล้ว", "reviewed": "บันทึกผลการตรวจแล้ว", "review-cancelled": "ยกเลิกผลการตรวจแล้ว",
+                       "returned": "ส่งกลับให้หน่วยงานแก้ไขแล้ว"]
 
     /// intake's path of the report: the user's own unit, or (to read) `?unit=`.
     static func report(_ context: ServiceRequestContext, _ request: Request, _ s: SessionInfo, own: Bool = false) throws -> (String, Int) {
@@ -113,10 +122,10 @@ enum ReportRoutes {
         return ("/reports/\(indicator.uuidString.lowercased())/\(seq)/\(unit)", unit)
     }
 
-    /// The gateway's page of intake's report path.
-    static func pageLink(_ base: String, done: String) -> String {
+    /// The gateway's page of intake's report path (`?unit=` when it is not the user's own).
+    static func pageLink(_ base: String, done: String, unit: Int? = nil) -> String {
         let parts = base.split(separator: "/")
-        return "/reports/\(parts[1])/\(parts[2])?done=\(done)"
+        return "/reports/\(parts[1])/\(parts[2])?" + (unit.map { "unit=\($0)&" } ?? "") + "done=\(done)"
     }
 
     static func decode(_ reply: Upstreams.Reply) throws -> ReportJSON { try JSONDecoder.kpi.decode(ReportJSON.self, from: Data(buffer: reply.body)) }
@@ -138,14 +147,18 @@ enum ReportRoutes {
     }
 
     static func page(_ base: String, unit: Int, _ s: SessionInfo, _ upstreams: Upstreams, messages: [String] = [], errors: [String: String] = [:],
-                     typedScore: String? = nil, done: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+                     typedScore: String? = nil, reviewValues: [String: String] = [:], done: String? = nil,
+                     status: HTTPResponse.Status = .ok) async throws -> Response {
         let reply = try await upstreams.send(.intake, .get, base, actor: s.actor)
         if reply.status == .notFound { throw PageError(status: .notFound, messageTh: "ไม่พบรายงานนี้") }
         try CatalogueRoutes.expectOK(reply)
         let report = try decode(reply)
-        // The indicator's details, type and criteria are catalogue's.
-        let indicator = try? await CatalogueRoutes.call(IndicatorView.self, upstreams, .get, "/indicators/\(report.context.indicatorId.lowercased())", s)
-        return ReportPages.page(report, indicator: indicator, messages: messages, errors: errors, typedScore: typedScore, done: done,
-                                maxBytes: upstreams.fileMaxBytes, session: s, status: status)
+        // The indicator's details, type and criteria are catalogue's; the review is review's
+        // (the page without it, should review not answer).
+        async let indicator = try? CatalogueRoutes.call(IndicatorView.self, upstreams, .get, "/indicators/\(report.context.indicatorId.lowercased())", s)
+        async let review = try? upstreams.send(.review, .get, "/reviews" + base.dropFirst("/reports".count), actor: s.actor)
+        let reviewed = await review.flatMap { $0.status == .ok ? try? JSONDecoder.kpi.decode(ReviewJSON.self, from: Data(buffer: $0.body)) : nil }
+        return ReportPages.page(report, indicator: await indicator, review: reviewed, messages: messages, errors: errors, typedScore: typedScore,
+                                reviewValues: reviewValues, done: done, maxBytes: upstreams.fileMaxBytes, session: s, status: status)
     }
 }
