@@ -42,6 +42,22 @@ import Testing
             """.utf8))
     }
 
+    static func review(_ state: String, stands: Bool, canReview: Bool) -> ReviewJSON {
+        try! JSONDecoder.kpi.decode(ReviewJSON.self, from: Data("""
+            {"reportState": "confirmed", "version": 3, "changedAfterReview": true, "canReview": \(canReview),
+             "review": {"state": "\(state)", "stands": \(stands), "score": \(state == "reviewed" ? "3" : "null"), "comment": "ครบ <b>",
+                        "reviewerName": "นายตรวจ", "at": "2026-11-27T11:00:00Z"},
+             "history": [{"at": "2026-11-27T11:00:00Z", "action": "\(state)", "detail": "ผลการประเมิน 3", "actorName": "นายตรวจ"}],
+             "copied": [{"slot": 2, "units": ["5 โรงเรียนอื่น <b>"]}]}
+            """.utf8))
+    }
+
+    static let queueItem = try! JSONDecoder.kpi.decode(QueueItemJSON.self, from: Data("""
+        {"indicatorId": "6F1D0C3E-8A3B-4C1E-9A55-0D6A2F3B7C11", "number": "1.1", "nameTh": "ร้อยละ <b>", "seq": 1, "roundLabelTh": "รอบ 6 เดือน",
+         "unitCode": 3, "unitNameTh": "โรงเรียนทดสอบ", "selfScore": 4, "evidenceCount": 2, "late": true, "confirmedAt": "2026-11-27T10:00:00Z",
+         "version": 3, "copied": true, "changedAfterReview": false, "reviewState": null, "score": null}
+        """.utf8))
+
     /// Every page the gateway has, with sample data.
     static func everyPage() -> [Response] {
         let account = AccountView(id: "u2", username: "malee", nationalId: "1234567890121", title: "นางสาว", firstNameTh: "มาลี",
@@ -94,6 +110,17 @@ import Testing
             CataloguePages.list([indicator], workgroups: [], areas: [], area: nil, filter: [:],
                                 reports: [RoundReportJSON(indicatorId: "6F1D0C3E-8A3B-4C1E-9A55-0D6A2F3B7C11", seq: 1, canReport: true, state: "confirmed")],
                                 session: session),
+            // [24] a reviewer on a confirmed report, [25] the school on its reviewed one, [26] a returned draft.
+            ReportPages.page(report(state: "confirmed", canWrite: false), indicator: indicator, review: review("returned", stands: false, canReview: true),
+                             errors: ["score": "คะแนนต้องอยู่ระหว่าง 1 ถึง 5"], reviewValues: ["score": "9"], maxBytes: 20 * 1024 * 1024, session: session),
+            ReportPages.page(report(state: "reviewed", canWrite: true), indicator: indicator, review: review("reviewed", stands: true, canReview: false),
+                             maxBytes: 20 * 1024 * 1024, session: session),
+            ReportPages.page(report(state: "draft", canWrite: true), indicator: indicator, review: review("returned", stands: true, canReview: false),
+                             maxBytes: 20 * 1024 * 1024, session: session),
+            // [27] the reviewer's queue for one indicator and round.
+            ReviewPages.queue([queueItem], filter: .init(indicator: "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11", seq: 1, unit: nil, reviewed: false, page: 1),
+                              indicators: [indicator], pageSize: 100, messages: ["โรงเรียนทดสอบ: รายงานนี้ตรวจแล้ว"], done: 2, session: session,
+                              status: .ok),
         ]
     }
 
@@ -144,6 +171,27 @@ import Testing
         #expect(confirmed.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1/evidence/2\"") && confirmed.contains("ส่งหลังวันครบกำหนด"))
         let withReports = try await Self.text(Self.everyPage()[23])
         #expect(withReports.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1\" id=\"report-1.1-1\""))
+        // The reviewer (M16): the score form with its error and the typed value, the copied file
+        // named; no score shown until a review stands.
+        let reviewing = try await Self.text(Self.everyPage()[24])
+        #expect(reviewing.contains("id=\"review-form\"") && reviewing.contains("value=\"9\"") && reviewing.contains("id=\"err-score\""))
+        #expect(reviewing.contains("formaction=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1/review/return\"") && reviewing.contains("name=\"unit\" value=\"3\""))
+        #expect(reviewing.contains("id=\"copied-2\"") && reviewing.contains("5 โรงเรียนอื่น &lt;b&gt;") && !reviewing.contains("id=\"review-result\""))
+        #expect(reviewing.contains("id=\"changed-after-review\"") && !reviewing.contains("id=\"returned-comment\""))
+        // M10: the school sees the result, no cancel of its confirmation, no reviewer's buttons.
+        let reviewed = try await Self.text(Self.everyPage()[25])
+        #expect(reviewed.contains("ตรวจสอบข้อมูลแล้ว ผลการประเมิน : 3 คะแนน") && reviewed.contains("ครบ &lt;b&gt;"))
+        #expect(!reviewed.contains("id=\"cancel-confirmation\"") && !reviewed.contains("id=\"cancel-review\"") && !reviewed.contains("id=\"review-form\""))
+        #expect(reviewed.contains("ตรวจและให้คะแนน"), "review's steps join intake's in the history")
+        // B2: the returned draft shows what to change above the form.
+        let returned = try await Self.text(Self.everyPage()[26])
+        #expect(returned.contains("id=\"returned-comment\"") && returned.contains("id=\"report-form\""))
+        // The queue: a tick per report with the version seen, flags, the round's ZIP, the score for the ticked ones.
+        let queue = try await Self.text(Self.everyPage()[27])
+        #expect(queue.contains("value=\"6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11:1:3:3\"") && queue.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1?unit=3\""))
+        #expect(queue.contains("อาจมีหลักฐานที่คัดลอกมา") && queue.contains("ส่งหลังวันครบกำหนด") && queue.contains("id=\"review-several\""))
+        #expect(queue.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1/evidence.zip\"") && queue.contains("id=\"reviews-done\""))
+        #expect(queue.contains("<option value=\"1\" selected>รอบ 6 เดือน</option>"))
         // The gear: a reported unit cannot be removed, one that has not can.
         let gear = try await Self.text(Self.everyPage()[20])
         #expect(gear.contains("มีการรายงานแล้ว") && !gear.contains("id=\"remove-1\"") && gear.contains("id=\"remove-2\""))

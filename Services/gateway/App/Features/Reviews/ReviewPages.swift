@@ -38,7 +38,7 @@ enum ReviewPages {
             rounds: (chosen?.rounds ?? []).map { Option(value: String($0.seq), label: $0.labelTh, selected: $0.seq == f.seq) },
             unit: f.unit.map(String.init) ?? "", indicator: f.indicator ?? "", seq: f.seq.map(String.init) ?? "",
             rows: rows, empty: rows.isEmpty, messages: messages.map(t),
-            done: done.map { t("บันทึกผลการตรวจแล้ว") + " \($0) " + t("รายการ") },
+            done: done.map { t("บันทึกผลการตรวจแล้ว") + " (\($0))" },
             previous: f.page > 1 ? f.link(page: f.page - 1) : nil, next: items.count == pageSize ? f.link(page: f.page + 1) : nil,
             page: f.page, zip: zip))
     }
