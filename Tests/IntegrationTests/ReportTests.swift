@@ -15,7 +15,7 @@ extension IntegrationSuite {
     static let key = ForwardSigner()
     let catalogue = ServiceProcess("catalogue", port: 18173, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey])
     let intake = ServiceProcess("intake", port: 18183, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey, "KPI_FILE_MAX_BYTES": "65536"])
-    let review = ServiceProcess("review", port: 18203, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey])
+    let review = ServiceProcess("review", port: 18213, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey])
     /// identity publishes the seed units, which catalogue needs before it assigns them.
     let identity = ServiceProcess("identity", port: 18193)
     let tag = "R\(Int.random(in: 1000...9999))"

@@ -1,13 +1,16 @@
-"""A school's report in real Chromium at a phone's width (M8, M9): the district opens a round
-for the school, the school sends two files with descriptions and a score, confirms, cancels
-and confirms again."""
+"""A school's report and its review in real Chromium at a phone's width (M8, M9, M10, M16):
+the district opens a round for the school, the school sends two files with descriptions and a
+score, confirms, cancels and confirms again; the reviewer scores 3, the school sees the result,
+the reviewer cancels the review."""
+import io
 import os
 import tempfile
 import time
+import zipfile
 
 from selenium.webdriver.common.by import By
 
-from conftest import BASE, DEMO_PASSWORD, sign_in, submit
+from conftest import BASE, DEMO_PASSWORD, csrf_of, sign_in, signed_in, submit
 from test_catalogue import PDF, choose_year, define_indicator
 
 
@@ -23,7 +26,7 @@ def wait_for(browser, element_id, url, seconds=20):
         time.sleep(0.5)
 
 
-def test_a_school_sends_two_files_scores_confirms_cancels_and_confirms_again(browser):
+def test_a_school_reports_and_a_reviewer_scores_it(browser):
     # The district: an indicator with half-year rounds, round 1 open for the demo school (unit 1).
     number = define_indicator(browser, 6, "2")
     submit(browser, browser.find_element(By.ID, f"open-{number}-1"))
@@ -71,3 +74,67 @@ def test_a_school_sends_two_files_scores_confirms_cancels_and_confirms_again(bro
     history = browser.find_elements(By.CSS_SELECTOR, "table.history tbody tr")
     # Two files, saved, confirmed; cancelled; saved, confirmed.
     assert len(history) == 7
+    report_url = browser.current_url.split("?")[0]
+    indicator = report_url.split("/reports/")[1].split("/")[0]
+    browser.delete_all_cookies()
+
+    # The reviewer (the district's staff of the indicator's workgroup): the queue, oldest first,
+    # once review has learned of the confirmation; the report with everything the school sent.
+    sign_in(browser, "demo-district", DEMO_PASSWORD)
+    choose_year(browser)
+    assert browser.find_element(By.ID, "menu-reviews").text == "ตรวจรายงาน"
+    queue = f"{BASE}/reviews?indicator={indicator}&seq=1"
+    wait_for(browser, "queue-1-1", queue)
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
+
+    # B5: the round's evidence as one ZIP holding both files as sent.
+    session, _ = signed_in("demo-district", DEMO_PASSWORD)
+    session.post(BASE + "/year", data={"csrf": csrf_of(session.get(BASE + "/year").text), "year": "2567"})
+    got = session.get(browser.find_element(By.ID, "download-zip").get_attribute("href"))
+    assert got.status_code == 200 and got.headers["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(got.content)) as archive:
+        assert archive.testzip() is None  # every CRC right
+        names = sorted(archive.namelist())
+        assert [n.split("/", 1)[1] for n in names] == ["1 - แผนปฏิบัติการ.pdf", "2 - ภาพกิจกรรม.pdf"]
+        assert archive.read(names[0]) == PDF + "แผนปฏิบัติการ.pdf".encode()
+
+    submit(browser, browser.find_element(By.ID, "open-1-1"))
+    assert browser.find_element(By.ID, "evidence-1").text == "แผนปฏิบัติการ.pdf"
+    assert browser.find_element(By.ID, "self-score").text == "4"
+    browser.find_element(By.ID, "reviewScore").send_keys("9")
+    submit(browser, browser.find_element(By.ID, "submit-review"))
+    assert "1 ถึง 5" in browser.find_element(By.ID, "err-score").text
+    score = browser.find_element(By.ID, "reviewScore")
+    score.clear()
+    score.send_keys("3")
+    browser.find_element(By.ID, "reviewComment").send_keys("หลักฐานครบถ้วน")
+    submit(browser, browser.find_element(By.ID, "submit-review"))
+    assert browser.find_element(By.ID, "review-result").text == "ตรวจสอบข้อมูลแล้ว ผลการประเมิน : 3 คะแนน"
+    assert browser.find_element(By.ID, "cancel-review")
+    browser.delete_all_cookies()
+
+    # The school sees the result, and can no longer cancel its confirmation (once intake knows).
+    sign_in(browser, "demo-school", DEMO_PASSWORD)
+    choose_year(browser)
+    deadline = time.time() + 20
+    while True:
+        browser.get(report_url)
+        if browser.find_element(By.ID, "report-state").text.startswith("ตรวจสอบข้อมูลแล้ว") or time.time() > deadline:
+            break
+        time.sleep(0.5)
+    assert browser.find_element(By.ID, "report-state").text.startswith("ตรวจสอบข้อมูลแล้ว")
+    assert browser.find_element(By.ID, "review-result").text == "ตรวจสอบข้อมูลแล้ว ผลการประเมิน : 3 คะแนน"
+    assert "หลักฐานครบถ้วน" in browser.find_element(By.ID, "review-comment").text
+    assert not browser.find_elements(By.ID, "cancel-confirmation")
+    browser.delete_all_cookies()
+
+    # The reviewer cancels the review: waiting again, the form back.
+    sign_in(browser, "demo-district", DEMO_PASSWORD)
+    choose_year(browser)
+    browser.get(f"{report_url}?unit=1")
+    submit(browser, browser.find_element(By.ID, "cancel-review"))
+    assert "ยกเลิกผลการตรวจแล้ว" in browser.find_element(By.ID, "report-done").text
+    assert not browser.find_elements(By.ID, "review-result")
+    assert browser.find_element(By.ID, "review-form")
+    steps = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "table.history tbody tr")]
+    assert any("ตรวจและให้คะแนน" in step for step in steps) and any("ยกเลิกผลการตรวจ" in step for step in steps)
