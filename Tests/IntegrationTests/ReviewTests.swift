@@ -129,6 +129,38 @@ extension IntegrationSuite.ReportTests {
         try await cleanUp()
     }
 
+    @Test("another school and another area's reviewer can neither read, download, change, confirm nor review a report by guessing its address")
+    func authorizationMatrix() async throws {
+        try await withServices([identity, catalogue, intake, review]) {
+            let id = try await openRound(due: "2099-03-15", cutoff: "2099-03-31")
+            let confirmed = try await confirmedReport(id)
+            try await eventually("review sees it waiting") { try await queue(id).count == 1 }
+            let r = report(id), v = confirmed.version
+            let zipPath = "/reports/\(id.uuidString.lowercased())/1/evidence.zip"
+            // Every way in: intake's report, its file, its steps, the round's ZIP; review's record and steps.
+            let attempts: [(ServiceProcess, HTTPRequest.Method, String, (any Encodable)?)] = [
+                (intake, .get, r, nil), (intake, .get, r + "/evidence/1", nil), (intake, .get, zipPath, nil),
+                (intake, .put, r, ReportStore.Draft(selfScore: 1, version: v)), (intake, .delete, r + "/evidence/1?version=\(v)", nil),
+                (intake, .post, r + "/confirm?version=\(v)", nil), (intake, .post, r + "/cancel-confirmation?version=\(v)", nil),
+                (review, .get, reviewPath(id), nil), (review, .post, reviewPath(id), Score(score: 1, version: v)),
+                (review, .post, reviewPath(id) + "/return", Score(comment: "x", version: v)), (review, .post, reviewPath(id) + "/cancel", nil),
+            ]
+            for actor in [Self.otherSchool, Self.otherAreaReviewer, Self.actor([.view, .report, .review, .seeAllUnits], unit: 2)] {
+                for (service, method, path, body) in attempts {
+                    // A unit of the same area with every right may read and review, but never write another unit's report.
+                    if actor.has(.seeAllUnits), actor.areaCode == 74, method == .get || service === review { continue }
+                    let status = try await send(service, method, path, json: body, as: actor).status
+                    #expect([403, 404].contains(status), "\(actor.username) \(method) \(service.service) \(path) → \(status)")
+                }
+            }
+            // Nothing moved: the report as confirmed, no review.
+            let after = try await intakeState(id)
+            #expect(after.version == v && after.state == .confirmed && after.evidence.count == 1)
+            #expect(try await record(id).review == nil)
+        }
+        try await cleanUp()
+    }
+
     @Test("B5 several at once; the same file sent by two units is flagged to the reviewer only, naming the other unit")
     func severalAndCopied() async throws {
         try await withServices([identity, catalogue, intake, review]) {
