@@ -36,6 +36,8 @@ var targets: [Target] = [
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Crypto", package: "swift-crypto"),
+        // HTTP parts as HTTPTypes in the channel pipeline (ExpectContinue).
+        .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
     ], path: "Shared/KPIRuntime", resources: [.copy("Migrations")]),
     // Stored files (evidence, indicator documents): content-addressed, streamed, checked by content.
     .target(name: "KPIFiles", dependencies: [
@@ -113,6 +115,7 @@ let package = Package(
         // Already built for Hummingbird; named for their modules (KPIFiles, the gateway's uploads).
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],

@@ -140,7 +140,8 @@ public enum ServiceHost {
         // A connection that sends nothing for the idle timeout is closed, mid-headers or
         // mid-body alike: a request that announces 1 GB and then stalls holds nothing for long.
         let app = Application(router: router,
-                              server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.httpIdleTimeoutSeconds)))),
+                              server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinue()],
+                                                                  idleTimeout: .seconds(Int64(config.httpIdleTimeoutSeconds)))),
                               configuration: .init(address: .hostname(config.httpHost, port: config.httpPort),
                                                    serverName: "kpi-\(definition.name)"),
                               logger: logger)

@@ -138,3 +138,17 @@ def test_a_school_reports_and_a_reviewer_scores_it(browser):
     assert browser.find_element(By.ID, "review-form")
     steps = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "table.history tbody tr")]
     assert any("ตรวจและให้คะแนน" in step for step in steps) and any("ยกเลิกผลการตรวจ" in step for step in steps)
+
+
+def test_a_large_upload_announced_with_expect_100_continue_is_answered_at_once():
+    """curl and other tools ask before sending a large body and otherwise wait a second."""
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(BASE)
+    with socket.create_connection((url.hostname, url.port), timeout=5) as s:
+        s.sendall(b"POST /reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1 HTTP/1.1\r\nHost: x\r\n"
+                  b"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 30000000\r\nExpect: 100-continue\r\n\r\n")
+        s.settimeout(0.5)
+        first = s.recv(100)
+    assert first.startswith(b"HTTP/1.1 100 Continue\r\n"), first
