@@ -13,6 +13,9 @@
 //                               the area of an earlier run, measured again):
 //                               the indicator list's and the gear page's times and bytes, and
 //                               the public list under wrk beside nginx (needs wrk, nginx-light)
+//   kpi-bench evidence          a 200 MB file through the gateway into intake beside cp + sync,
+//                               peak memory of both, and confirming a report while 20 uploads run
+//                               (start with KPI_FILE_MAX_BYTES=268435456)
 //
 // Reads run/secrets.env and run/broker.addr like deploy/kpi; measures with the cluster's
 // superuser over its socket (run/pgsock). Leaves the units it made (codes from 500000).
@@ -176,8 +179,10 @@ case "signin":
 case "catalogue":
     try await CatalogueBench.run(units: units, identity: db, admin: admin, secrets: secrets, port: port, firstCode: firstCode,
                                  existing: args.count > 1 ? Int(args[1]) : nil)
+case "evidence":
+    try await EvidenceBench.run(admin: admin, identity: db, secrets: secrets, runDir: runDir)
 default:
-    print("usage: kpi-bench latency [count] | burst [count] | throughput [count] | signin [count] | catalogue")
+    print("usage: kpi-bench latency [count] | burst [count] | throughput [count] | signin [count] | catalogue | evidence")
     exit(2)
 }
 relayTask.cancel()
