@@ -161,6 +161,47 @@ extension IntegrationSuite.ReportTests {
         try await cleanUp()
     }
 
+    /// A one-page PDF whose text is `text` (ASCII; Helvetica).
+    static func textPDF(_ text: String) -> [UInt8] {
+        let content = "BT /F1 18 Tf 20 80 Td (\(text)) Tj ET"
+        return Array(("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+            + "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >> endobj\n"
+            + "4 0 obj << /Length \(content.utf8.count) >> stream\n\(content)\nendstream endobj\n"
+            + "5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").utf8)
+    }
+
+    @Test("reviewers search a round's evidence by its descriptions (Thai, by substring) and by the text inside its PDF files")
+    func searchEvidence() async throws {
+        try await withServices([identity, catalogue, intake, review]) {
+            let id = try await openRound(due: "2099-03-15", cutoff: "2099-03-31")
+            try await eventually("intake learned the open round") {
+                try await send(intake, .put, report(id), json: ReportStore.Draft(selfScore: 4, version: nil), as: Self.reporter).status == 200
+            }
+            let added = try await evidence(id, slot: 1, description: "โครงการส่งเสริมนักเรียนอ่านออกเขียนได้", name: "plan.pdf",
+                                           Self.textPDF("Reading week plan 2567"), version: nil)
+            #expect(added.status == 200, "\(added.body)")
+            #expect(try await send(intake, .post, report(id) + "/confirm", as: Self.reporter).status == 200)
+            func search(_ q: String, as actor: Actor = Self.reviewer) async throws -> (status: Int, found: [ReportStore.Found]) {
+                var c = URLComponents()
+                c.queryItems = [URLQueryItem(name: "q", value: q), URLQueryItem(name: "seq", value: "1")]
+                let r = try await send(intake, .get, "/reports/\(id.uuidString.lowercased())/search?" + c.percentEncodedQuery!, as: actor)
+                return (r.status, r.status == 200 ? try Self.decode([ReportStore.Found].self, r.body) : [])
+            }
+            // The file's text is read after the upload's answer.
+            try await eventually("intake read the PDF's text") { try await search("week PLAN").found.count == 1 }
+            let inFile = try await search("week PLAN").found[0]
+            #expect(inFile.unitCode == 1 && inFile.slot == 1 && inFile.fileName == "plan.pdf" && inFile.excerpt?.contains("Reading week plan 2567") == true)
+            let inDescription = try await search("อ่านออก").found
+            #expect(inDescription.count == 1 && inDescription[0].excerpt == nil)
+            #expect(try await search("100%").found.isEmpty, "% is a character to find, not a wildcard")
+            #expect(try await search("ไม่มีคำนี้").found.isEmpty)
+            #expect(try await search("a").status == 422)
+            #expect(try await search("week plan", as: Self.otherSchool).status == 404)
+            #expect(try await search("week plan", as: Self.otherAreaReviewer).status == 404)
+        }
+        try await cleanUp()
+    }
+
     @Test("B5 several at once; the same file sent by two units is flagged to the reviewer only, naming the other unit")
     func severalAndCopied() async throws {
         try await withServices([identity, catalogue, intake, review]) {

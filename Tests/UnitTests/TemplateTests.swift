@@ -121,6 +121,10 @@ import Testing
             ReviewPages.queue([queueItem], filter: .init(indicator: "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11", seq: 1, unit: nil, reviewed: false, page: 1),
                               indicators: [indicator], pageSize: 100, messages: ["โรงเรียนทดสอบ: รายงานนี้ตรวจแล้ว"], done: 2, session: session,
                               status: .ok),
+            // [28] a search of the evidence.
+            ReviewPages.search([FoundJSON(unitCode: 3, unitNameTh: "โรงเรียนทดสอบ", seq: 1, roundLabelTh: "รอบ 6 เดือน", slot: 2, fileName: "แผน <b>.pdf",
+                                          description: "แผนปฏิบัติการ", excerpt: "… รักการอ่าน <b> …")],
+                               indicator: "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11", seq: 1, text: "รักการอ่าน", message: nil, session: session, status: .ok),
         ]
     }
 
@@ -192,6 +196,10 @@ import Testing
         #expect(queue.contains("อาจมีหลักฐานที่คัดลอกมา") && queue.contains("ส่งหลังวันครบกำหนด") && queue.contains("id=\"review-several\""))
         #expect(queue.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1/evidence.zip\"") && queue.contains("id=\"reviews-done\""))
         #expect(queue.contains("<option value=\"1\" selected>รอบ 6 เดือน</option>"))
+        #expect(queue.contains("action=\"/reviews/search\"") && queue.contains("id=\"evidence-q\""))
+        let search = try await Self.text(Self.everyPage()[28])
+        #expect(search.contains("id=\"found-3-1-2\"") && search.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1/evidence/2?unit=3\""))
+        #expect(search.contains("value=\"รักการอ่าน\"") && search.contains("รักการอ่าน &lt;b&gt;"))
         // The gear: a reported unit cannot be removed, one that has not can.
         let gear = try await Self.text(Self.everyPage()[20])
         #expect(gear.contains("มีการรายงานแล้ว") && !gear.contains("id=\"remove-1\"") && gear.contains("id=\"remove-2\""))

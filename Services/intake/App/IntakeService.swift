@@ -16,7 +16,11 @@ public enum IntakeService {
             Routes.register(on: router, reports: ReportStore(db: runtime.db, files: files))
         },
         startup: { runtime in
-            try await files(runtime).prepare()
+            let store = try files(runtime)
+            try await store.prepare()
+            // PDFs whose text was not read before the last stop, in the background.
+            let reports = ReportStore(db: runtime.db, files: store)
+            Task { await reports.indexMissing() }
         })
 
     /// Evidence files: `KPI_FILES_DIR`/intake, at most `KPI_FILE_MAX_BYTES` each.

@@ -17,6 +17,14 @@ enum Routes {
             }
             return try jsonResponse(try await reports.rounds(yearBE: year, actor: actor))
         }
+        // Reviewers search an indicator's evidence (?q=, optionally ?seq=): descriptions and PDF text.
+        router.get("/reports/:indicator/search") { request, context in
+            let actor = try context.require(.view)
+            guard let indicator = context.parameters.get("indicator").flatMap(UUID.init(uuidString:)) else { throw ReportStore.notFound }
+            let q = request.uri.queryParameters
+            return try jsonResponse(try await reports.search(indicator: indicator, seq: q.get("seq").flatMap { Int($0) }, text: q.get("q") ?? "",
+                                                             actor: actor))
+        }
         // B5: a round's evidence as one ZIP, streamed.
         router.get("/reports/:indicator/:seq/evidence.zip") { _, context in
             let actor = try context.require(.view)
@@ -57,6 +65,8 @@ enum Routes {
                                                          received: received, kind: kind, expected: version(request), actor: actor)
                 context.logger.info("evidence added", metadata: ["report.id": "\(view.id?.uuidString ?? "")", "slot": "\(slot)",
                                                                   "size": "\(received.size)", "user.id": "\(actor.userId)"])
+                // Its text, for reviewers' searches, after the answer (a restart reads what this missed).
+                if kind == .pdf { Task { await reports.index(sha256: received.sha256) } }
                 return try jsonResponse(view)
             } catch {
                 await reports.files.discard(received)

@@ -346,6 +346,60 @@ public struct ReportStore: Sendable {
         }
     }
 
+    // MARK: - Searching evidence
+
+    /// Reads a PDF's text into `evidence_text` once per content (empty when it has none).
+    public func index(sha256: String) async {
+        guard (try? await db.query("SELECT 1 FROM evidence_text WHERE sha256 = \(sha256)").first) == nil,
+              let text = await files.pdfText(sha256: sha256) else { return }
+        _ = try? await db.execute("INSERT INTO evidence_text (sha256, text) VALUES (\(sha256), \(text)) ON CONFLICT DO NOTHING")
+    }
+
+    /// PDFs kept whose text was not read yet (intake stopped in between, or pdftotext was missing).
+    public func indexMissing() async {
+        let missing = (try? await db.query("""
+            SELECT DISTINCT e.sha256 FROM evidence e LEFT JOIN evidence_text t ON t.sha256 = e.sha256
+            WHERE e.content_kind = 'pdf' AND t.sha256 IS NULL LIMIT 1000
+            """).map { try $0.decode(String.self, at: 0) }) ?? []
+        for sha in missing { await index(sha256: sha) }
+    }
+
+    /// One piece of evidence that matched a search.
+    public struct Found: Codable, Sendable, Equatable {
+        public var unitCode: Int, unitNameTh: String, seq: Int, roundLabelTh: String, slot: Int, fileName: String, description: String
+        /// The text around the first match in the file, when the match is in the file.
+        public var excerpt: String?
+    }
+
+    /// Reviewers search a round's (or every round's) evidence of an indicator: the descriptions
+    /// and the text of PDF files, by substring (Thai has no spaces between words), case aside.
+    public func search(indicator: UUID, seq: Int?, text: String, actor: Actor) async throws -> [Found] {
+        let q = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard q.count >= 2, q.count <= 100 else { throw Problem.invalid(["q": "กรุณาพิมพ์คำค้น 2 ถึง 100 ตัวอักษร"]) }
+        let pattern = "%" + q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+        return try await db.transaction { tx in
+            guard let area = try await tx.query("SELECT area_code FROM view_indicators WHERE id = \(indicator)").first?.decode(Int.self, at: 0),
+                  actor.reaches(area: area), actor.has(.review) || actor.has(.seeAllUnits) else { throw Self.notFound }
+            return try await tx.query("""
+                SELECT rp.unit_code, coalesce(u.name_th, ''), rp.seq, coalesce(r.label_th, ''), e.slot, e.file_name, e.description,
+                       CASE WHEN t.text ILIKE \(pattern) THEN substring(t.text FROM greatest(1, strpos(lower(t.text), lower(\(q))) - 80) FOR 200) END
+                FROM reports rp \(unescaped: Self.outcomeJoin)
+                JOIN evidence e ON e.report_id = rp.id
+                LEFT JOIN evidence_text t ON t.sha256 = e.sha256
+                LEFT JOIN unit_directory u ON u.code = rp.unit_code
+                LEFT JOIN view_rounds r ON r.indicator_id = rp.indicator_id AND r.seq = rp.seq
+                WHERE rp.indicator_id = \(indicator) AND (\(seq)::int IS NULL OR rp.seq = \(seq))
+                  AND \(unescaped: Self.effectiveState) <> 'draft'
+                  AND (e.description ILIKE \(pattern) OR t.text ILIKE \(pattern))
+                ORDER BY rp.seq, rp.unit_code, e.slot LIMIT 200
+                """).decode((Int, String, Int, String, Int, String, String, String?).self).map {
+                    Found(unitCode: $0.0, unitNameTh: $0.1, seq: $0.2, roundLabelTh: $0.3, slot: $0.4, fileName: $0.5, description: $0.6,
+                          excerpt: $0.7.map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") })
+                }
+        }
+    }
+
     func release(_ sha256: String) async throws {
         try await files.release(sha256, db: db) { tx in
             try await tx.query("SELECT 1 FROM evidence WHERE sha256 = \(sha256) LIMIT 1").first != nil

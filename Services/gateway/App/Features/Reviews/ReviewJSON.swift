@@ -46,3 +46,14 @@ struct QueueItemJSON: Decodable, Sendable {
     var reviewState: String?
     var score: Double?
 }
+
+/// A piece of evidence matching a search (intake's `/reports/{indicator}/search`).
+struct FoundJSON: Decodable, Sendable {
+    var unitCode: Int
+    var unitNameTh: String
+    var seq: Int
+    var roundLabelTh: String
+    var slot: Int
+    var fileName, description: String
+    var excerpt: String?
+}

@@ -17,7 +17,7 @@ enum ReviewPages {
             var csrf: String; var reviewed: Bool; var waitingHref, reviewedHref: String
             var indicators: [Option]; var rounds: [Option]; var unit: String; var indicator, seq: String
             var rows: [Row]; var empty: Bool; var messages: [String]; var done: String?
-            var previous, next: String?; var page: Int; var zip: String?
+            var previous, next: String?; var page: Int; var zip: String?; var canSearch: Bool
         }
         let chosen = indicators.first { $0.id.lowercased() == f.indicator }
         let rows = items.map { i in
@@ -40,6 +40,22 @@ enum ReviewPages {
             rows: rows, empty: rows.isEmpty, messages: messages.map(t),
             done: done.map { t("บันทึกผลการตรวจแล้ว") + " (\($0))" },
             previous: f.page > 1 ? f.link(page: f.page - 1) : nil, next: items.count == pageSize ? f.link(page: f.page + 1) : nil,
-            page: f.page, zip: zip))
+            page: f.page, zip: zip, canSearch: f.indicator != nil))
+    }
+
+    /// Evidence matching a search, each with its report and its file.
+    static func search(_ found: [FoundJSON], indicator: String, seq: Int?, text: String, message: String?, session s: SessionInfo,
+                       status: HTTPResponse.Status) -> Response {
+        struct Row { var report, file, unit, round, fileName, description: String; var excerpt: String?; var id: String }
+        struct Model { var indicator, seq, text: String; var rows: [Row]; var empty: Bool; var message: String?; var back: String }
+        let rows = found.map { f in
+            Row(report: "/reports/\(indicator)/\(f.seq)?unit=\(f.unitCode)", file: "/reports/\(indicator)/\(f.seq)/evidence/\(f.slot)?unit=\(f.unitCode)",
+                unit: "\(f.unitCode) \(f.unitNameTh)", round: f.roundLabelTh, fileName: f.fileName, description: f.description, excerpt: f.excerpt,
+                id: "\(f.unitCode)-\(f.seq)-\(f.slot)")
+        }
+        let back = ReviewRoutes.QueueFilter(indicator: indicator, seq: seq, unit: nil, reviewed: false, page: 1).link()
+        return Views.page("evidence-search", title: "ค้นหาในหลักฐาน", session: s, status: status, Model(
+            indicator: indicator, seq: seq.map(String.init) ?? "", text: text, rows: rows, empty: rows.isEmpty && message == nil,
+            message: message.map(t), back: back))
     }
 }

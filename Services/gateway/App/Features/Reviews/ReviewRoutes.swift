@@ -18,6 +18,26 @@ enum ReviewRoutes {
             let done = q.get("done").flatMap { Int($0) }
             return try await queue(filter, s, upstreams, done: done)
         }
+        // Search an indicator's evidence: descriptions and the text of PDF files (intake).
+        router.get("/reviews/search") { request, context in
+            let s = try requireReviewer(context)
+            let q = request.uri.queryParameters
+            guard let indicator = q.get("indicator").flatMap(UUID.init(uuidString:))?.uuidString.lowercased() else {
+                throw PageError(status: .notFound, messageTh: "กรุณาเลือกตัวชี้วัดก่อนค้นหา")
+            }
+            let seq = q.get("seq").flatMap { Int($0) }, text = String((q.get("q") ?? "").prefix(200))
+            var query = URLComponents()
+            query.queryItems = [URLQueryItem(name: "q", value: text)] + (seq.map { [URLQueryItem(name: "seq", value: String($0))] } ?? [])
+            let reply = try await upstreams.send(.intake, .get,
+                                                 "/reports/\(indicator)/search?" + (query.percentEncodedQuery ?? ""), actor: s.actor)
+            var found: [FoundJSON] = [], message: String?
+            if reply.status == .unprocessableContent { message = reply.problemText } else {
+                try CatalogueRoutes.expectOK(reply)
+                found = try JSONDecoder.kpi.decode([FoundJSON].self, from: Data(buffer: reply.body))
+            }
+            return ReviewPages.search(found, indicator: indicator, seq: seq, text: text, message: message, session: s,
+                                      status: message == nil ? .ok : .unprocessableContent)
+        }
         router.post("/reviews/several") { request, context in
             let s = try requireReviewer(context)
             let form = try await Forms.values(request)
