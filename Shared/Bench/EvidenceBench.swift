@@ -189,9 +189,12 @@ enum EvidenceBench {
                 print("kpi-bench evidence: defining an indicator answered HTTP \(created.status): \(String(decoding: created.data, as: UTF8.self))"); exit(1)
             }
             let round = "/indicators/\(id)/rounds/1"
-            _ = try await call(8082, "PUT", round + "/units", json: ["add": [EvidenceBench.school]], as: controller)
-            _ = try await call(8082, "PUT", round + "/dates", json: ["opensOn": "2023-10-01", "dueOn": "2099-03-15", "cutoffOn": "2099-03-31"], as: controller)
-            _ = try await call(8082, "POST", round + "/open", as: controller)
+            for (method, path, json) in [("PUT", round + "/units", AssignmentStore.Change(add: [EvidenceBench.school]) as any Encodable),
+                                         ("PUT", round + "/dates", ["opensOn": "2023-10-01", "dueOn": "2099-03-15", "cutoffOn": "2099-03-31"]),
+                                         ("POST", round + "/open", nil)] {
+                let r = try await call(8082, method, path, json: json, as: controller)
+                guard r.status == 200 else { print("kpi-bench evidence: \(method) \(path) answered HTTP \(r.status)"); exit(1) }
+            }
             return id
         }
 
