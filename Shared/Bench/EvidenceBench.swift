@@ -72,9 +72,26 @@ enum EvidenceBench {
             try? FileManager.default.removeItem(atPath: file)
         }
         let after = ["gateway", "intake"].map { UploadBench.peakMemoryKB(runDir, $0) }
+        // Where the time goes: the same size straight into intake (its PUT, the body as is).
+        var direct: [Double] = []
+        for run in 0..<runs {
+            let file = folder + "/direct-\(run).pdf"
+            try makeFile(file, size: size)
+            let path = "/reports/\(uploads)/1/\(school)/evidence/2"
+            let token = try signer.sign(reporter, for: "intake", method: .put, path: path)
+            let t = ContinuousClock.now
+            let status = try CatalogueBench.shell("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "-H", "Expect:",
+                                                                    "-H", "X-KPI-Actor: \(token)", "--data-binary", "@\(file)",
+                                                                    "http://127.0.0.1:8083\(path)?description=bench&name=direct.pdf"])
+            direct.append(milliseconds(since: t))
+            try? FileManager.default.removeItem(atPath: file)
+            guard status == "200" else { print("kpi-bench evidence: the direct upload answered HTTP \(status)"); exit(1) }
+        }
         let (u, c) = (upload.sorted()[runs / 2], copy.sorted()[runs / 2])
         print(String(format: "evidence upload (200 MB, multipart through the gateway, synced in intake's store): median %.0f ms, %.0f MB/s", u, 200_000 / u))
         print(String(format: "cp + sync of the same file: median %.0f ms, %.0f MB/s: upload throughput %.0f%% of cp's", c, 200_000 / c, 100 * c / u))
+        let d = direct.sorted()[runs / 2]
+        print(String(format: "the same size straight into intake (PUT, no gateway): median %.0f ms, %.0f MB/s", d, 200_000 / d))
         for (i, name) in ["gateway", "intake"].enumerated() {
             print("\(name) peak memory (VmHWM): \(before[i] / 1024) MB before, \(after[i] / 1024) MB after \(runs) uploads of 200 MB: +\((after[i] - before[i]) / 1024) MB")
         }
