@@ -140,7 +140,7 @@ public enum ServiceHost {
         // A connection that sends nothing for the idle timeout is closed, mid-headers or
         // mid-body alike: a request that announces 1 GB and then stalls holds nothing for long.
         let app = Application(router: router,
-                              server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinue()],
+                              server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinue(), LargeReads()],
                                                                   idleTimeout: .seconds(Int64(config.httpIdleTimeoutSeconds)))),
                               configuration: .init(address: .hostname(config.httpHost, port: config.httpPort),
                                                    serverName: "kpi-\(definition.name)"),
