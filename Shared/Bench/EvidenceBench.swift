@@ -105,7 +105,8 @@ enum EvidenceBench {
             let curl = curlArguments(file, page: page, csrf: csrf, cookie: cookie, slot: n % 10 + 1).map { "'\($0)'" }.joined(separator: " ")
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", "while [ ! -e '\(stop)' ]; do /usr/bin/curl \(curl) >/dev/null 2>&1; done"]
+            // Until the bench says stop, or is gone (so an interrupted bench leaves no load behind).
+            p.arguments = ["-c", "while [ ! -e '\(stop)' ] && kill -0 \(getpid()) 2>/dev/null; do /usr/bin/curl \(curl) >/dev/null 2>&1; done"]
             try p.run()
             loops.append(p)
         }

@@ -2,6 +2,7 @@
 the district opens a round for the school, the school sends two files with descriptions and a
 score, confirms, cancels and confirms again; the reviewer scores 3, the school sees the result,
 the reviewer cancels the review."""
+import base64
 import io
 import os
 import tempfile
@@ -43,11 +44,15 @@ def test_a_school_reports_and_a_reviewer_scores_it(browser):
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
 
     folder = tempfile.mkdtemp()
-    paths = []
-    for name in ("แผนปฏิบัติการ.pdf", "ภาพกิจกรรม.pdf"):
-        paths.append(os.path.join(folder, name))
-        with open(paths[-1], "wb") as f:
-            f.write(PDF + name.encode())
+    paths = [os.path.join(folder, "แผนปฏิบัติการ.pdf"), os.path.join(folder, "ภาพกิจกรรม.pdf")]
+    with open(paths[0], "wb") as f:
+        f.write(PDF + "แผนปฏิบัติการ.pdf".encode())
+    # The second a real PDF with Thai text, as Chromium prints a page (reviewers search its text).
+    report_page = browser.current_url
+    browser.get("data:text/html;charset=utf-8,<p>บันทึกโครงการส่งเสริมนิสัยรักการอ่านประจำปี 2567</p>")
+    with open(paths[1], "wb") as f:
+        f.write(base64.b64decode(browser.print_page()))
+    browser.get(report_page)
     browser.find_element(By.ID, "description1").send_keys("แผนปฏิบัติการประจำปี")
     browser.find_element(By.ID, "file1").send_keys(paths[0])
     browser.find_element(By.ID, "description2").send_keys("ภาพกิจกรรมรักการอ่าน")
@@ -98,6 +103,18 @@ def test_a_school_reports_and_a_reviewer_scores_it(browser):
         assert [n.split("/", 1)[1] for n in names] == ["1 - แผนปฏิบัติการ.pdf", "2 - ภาพกิจกรรม.pdf"]
         assert archive.read(names[0]) == PDF + "แผนปฏิบัติการ.pdf".encode()
 
+    # The evidence searched by the text inside the Thai PDF (read after the upload).
+    deadline = time.time() + 20
+    while True:
+        browser.get(queue)
+        browser.find_element(By.ID, "evidence-q").send_keys("นิสัยรักการอ่าน")
+        submit(browser, browser.find_element(By.ID, "search-evidence"))
+        if browser.find_elements(By.ID, "found-1-1-2") or time.time() > deadline:
+            break
+        time.sleep(0.5)
+    assert "ภาพกิจกรรม.pdf" in browser.find_element(By.ID, "found-1-1-2").text
+    assert not browser.find_elements(By.ID, "found-1-1-1")
+    browser.get(queue)
     submit(browser, browser.find_element(By.ID, "open-1-1"))
     assert browser.find_element(By.ID, "evidence-1").text == "แผนปฏิบัติการ.pdf"
     assert browser.find_element(By.ID, "self-score").text == "4"
