@@ -41,7 +41,7 @@ var targets: [Target] = [
     ], path: "Shared/KPIRuntime", resources: [.copy("Migrations")]),
     // Stored files (evidence, indicator documents): content-addressed, streamed, checked by content.
     .target(name: "KPIFiles", dependencies: [
-        "KPIRuntime", "KPIPostgres",
+        "KPIRuntime", "KPIPostgres", "KPIConcurrency",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "Crypto", package: "swift-crypto"),
