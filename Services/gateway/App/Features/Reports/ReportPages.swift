@@ -97,13 +97,21 @@ enum ReportPages {
         }
         let last = review?.review
         let standing = last.flatMap { $0.stands && $0.state == "reviewed" ? $0 : nil }
+        // review is the authority on its review; intake hears of a score or its cancellation a
+        // moment later. The page shows review's word at once, so the next button is the right one.
+        let shown: String = {
+            guard review != nil else { return r.state }
+            if standing != nil, r.state == "confirmed" { return "reviewed" }
+            if standing == nil, r.state == "reviewed" { return "confirmed" }
+            return r.state
+        }()
         let reviewPart = Review(
             result: standing?.score.map { t("ตรวจสอบข้อมูลแล้ว ผลการประเมิน :") + " \(scoreText($0)) " + t("คะแนน") },
             comment: standing.flatMap { $0.comment.isEmpty ? nil : $0.comment }, reviewer: standing?.reviewerName,
             returned: last.flatMap { $0.state == "returned" && r.state == "draft" ? $0.comment : nil },
             changed: review?.changedAfterReview ?? false,
-            form: (review?.canReview ?? false) && r.state == "confirmed" && standing == nil,
-            canCancel: (review?.canReview ?? false) && standing != nil && r.state == "reviewed",
+            form: (review?.canReview ?? false) && shown == "confirmed",
+            canCancel: (review?.canReview ?? false) && standing != nil,
             score: reviewValues["score"] ?? "", reviewComment: reviewValues["comment"] ?? "",
             scoreError: errors["score"], commentError: errors["comment"])
         // intake's steps and review's, in the order they happened.
@@ -113,12 +121,12 @@ enum ReportPages {
         return Views.page("report", title: "รายงานผลตัวชี้วัด", session: s, status: status, Model(
             csrf: s.csrf, action: base, base: base, unitParam: unitParam, version: r.version,
             number: c.number, name: c.nameTh, round: c.roundLabelTh, unit: "\(c.unitCode) \(c.unitNameTh)",
-            stateText: t(stateLabel[r.state] ?? r.state),
+            stateText: t(stateLabel[shown] ?? shown),
             details: indicator.flatMap { CataloguePages.nonEmpty($0.form.details) }, typeName: indicator?.typeNameTh,
             criteria: indicator.flatMap { CataloguePages.nonEmpty($0.form.criteria) },
             due: c.dueOn.map { ThaiDate.day($0) }, cutoff: c.cutoffOn.map { ThaiDate.day($0) }, scoreRule: rule,
-            editable: editable, confirmed: r.state == "confirmed", reviewed: r.state == "reviewed", late: r.late,
-            canCancel: r.canWrite && r.state == "confirmed",
+            editable: editable, confirmed: shown == "confirmed", reviewed: shown == "reviewed",
+            late: r.late, canCancel: r.canWrite && shown == "confirmed",
             selfScore: r.selfScore.map(scoreText), score: typedScore ?? r.selfScore.map(scoreText) ?? "",
             slots: slots,
             history: steps.map { Step(at: ThaiDate.dateTime($0.0), action: t(actionLabel[$0.1] ?? $0.1), detail: $0.2, actor: $0.3) },
