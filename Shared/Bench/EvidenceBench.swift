@@ -127,6 +127,8 @@ enum EvidenceBench {
             WHERE r.indicator_id = \(UUID(uuidString: uploads)!) AND h.action = 'evidence-added'
             """).first?.decode(Int.self, at: 0) ?? 0
         percentiles("confirm (intake API) during 20 uploads ", times)
+        let loaded = ["gateway", "intake"].map { UploadBench.peakMemoryKB(runDir, $0) }
+        print("peak memory after the 20 uploads at once (VmHWM): gateway \(loaded[0] / 1024) MB, intake \(loaded[1] / 1024) MB")
         print("uploads completed during and before the confirms: \(uploadsDone)")
 
         // The bench's files go: the red bins release them from the store.
