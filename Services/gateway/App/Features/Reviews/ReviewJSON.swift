@@ -11,10 +11,6 @@ struct ReviewJSON: Decodable, Sendable {
         var reviewerName: String
         var at: Date
     }
-    struct Step: Decodable, Sendable {
-        var at: Date
-        var action, detail, actorName: String
-    }
     struct Copied: Decodable, Sendable {
         var slot: Int
         var units: [String]
@@ -22,7 +18,8 @@ struct ReviewJSON: Decodable, Sendable {
     var reportState: String
     var version: Int
     var review: Last?
-    var history: [Step]
+    /// review's steps, shaped as intake's (the page merges both).
+    var history: [ReportJSON.Step]
     var copied: [Copied]
     var changedAfterReview: Bool
     var canReview: Bool
