@@ -33,6 +33,7 @@ input:focus,select:focus,button:focus,a:focus{outline:3px solid #f0b400;outline-
 .btn.green{background:var(--ok)}.btn.red{background:#b3261e}
 .err{color:#b3261e;font-size:.9rem}.alert{padding:.7rem;border-radius:.3rem;background:#fdecea;color:#8a1c14;margin:0 0 1rem}
 .pager{display:flex;gap:1rem;justify-content:center;align-items:center;margin:1rem 0}
+.queue{list-style:none;padding:0;margin:0}.queue li{margin:0 0 .8rem}
 .note{padding:.7rem;border-radius:.3rem;background:#e8f1fb;margin:0 0 1rem}
 .grid{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr))}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.facts dt{color:var(--muted)}
