@@ -90,6 +90,14 @@ extension IntegrationSuite {
             try await eventually("unit 5001 counted") {
                 try await Admin.int("SELECT count(*) FROM statistics.unit_totals_members WHERE code = 5001") == 1
             }
+            // And every unit event identity ever published, so nothing of earlier tests still
+            // arrives while the snapshot is compared (statistics may start behind).
+            try await eventually("statistics applied every unit event") {
+                try await Admin.int("""
+                    SELECT ((SELECT count(*) FROM identity.outbox WHERE event_type LIKE 'th.kpi.identity.unit.%')
+                            = (SELECT count(*) FROM statistics.inbox WHERE projection = 'unit_directory'))::int
+                    """) == 1
+            }
             let before = try await snapshot()
             let directoryBefore = try await Admin.int(PostgresQuery(unsafeSQL: directoryInbox))
             // Damage the projection the way a bug would.
