@@ -84,7 +84,6 @@ for service in services {
                                        // Built for Hummingbird already: its channel streams uploads on.
                                        .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                                        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                                       .product(name: "MultipartKit", package: "multipart-kit"),
                                        .product(name: "Mustache", package: "swift-mustache"),
                                        .product(name: "Crypto", package: "swift-crypto")] : [])
             + (service == "identity" ? ["KPIPasswords", .product(name: "Crypto", package: "swift-crypto")] : [])
@@ -116,7 +115,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
-        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: targets,

@@ -26,6 +26,10 @@ public struct FileStore: Sendable {
 
     public static let defaultMaxBytes: Int64 = 20 * 1024 * 1024
 
+    /// What `receive` gathers before one write: large enough that the hops to the thread pool
+    /// cost little, small enough that many uploads at once stay a few MB.
+    static let piece = 256 * 1024
+
     /// `KPI_FILES_DIR/<service>` (default /var/lib/kpi-online/files) and `KPI_FILE_MAX_BYTES`.
     public init(service: String, environment: EnvironmentVariables) throws {
         let dir = environment.string("KPI_FILES_DIR", default: "/var/lib/kpi-online/files")
@@ -72,15 +76,27 @@ public struct FileStore: Sendable {
         var head: [UInt8] = []
         do {
             try await FileSystem.shared.withFileHandle(forWritingAt: FilePath(file), options: .newFile(replaceExisting: false)) { handle in
-                var writer = handle.bufferedWriter(capacity: .kibibytes(256))
+                // Bytes are gathered into pieces of `piece`; each piece is written (on NIO's
+                // thread pool) while this task hashes it, so the hash costs no time of its own.
+                var pending = ByteBuffer(), written: Int64 = 0
+                func write(_ piece: ByteBuffer) async throws {
+                    let offset = written
+                    async let done = handle.write(contentsOf: piece.readableBytesView, toAbsoluteOffset: offset)
+                    piece.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+                    _ = try await done
+                    written += Int64(piece.readableBytes)
+                }
                 for try await chunk in bytes {
                     size += Int64(chunk.readableBytes)
                     if size > maxBytes { throw TooLarge(limit: maxBytes) }
-                    chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
                     if head.count < 64 { head += chunk.readableBytesView.prefix(64 - head.count) }
-                    try await writer.write(contentsOf: chunk)
+                    if pending.readableBytes == 0 { pending = chunk } else { var more = chunk; pending.writeBuffer(&more) }
+                    if pending.readableBytes >= Self.piece {
+                        try await write(pending)
+                        pending = ByteBuffer()
+                    }
                 }
-                try await writer.flush()
+                if pending.readableBytes > 0 { try await write(pending) }
                 try await handle.synchronize()
             }
         } catch {

@@ -1,7 +1,6 @@
 import AsyncAlgorithms
 import Foundation
 import Hummingbird
-import MultipartKit
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -22,10 +21,6 @@ struct FileUpload {
         PageError(status: .contentTooLarge, messageTh: "ไฟล์มีขนาดใหญ่เกิน \(limit / 1024 / 1024) MB กรุณาลดขนาดไฟล์แล้วส่งใหม่")
     }
 
-    /// What the parser reported during one `execute`, handled after it returns (awaiting the
-    /// channel cannot happen inside the parser's callbacks).
-    enum ParserEvent { case header(String, String), body(ByteBuffer), end }
-
     /// How much of a file the gateway gathers before handing it to the service's stream: the
     /// most it holds of a file, whatever the file's size.
     static let piece = 256 * 1024
@@ -40,12 +35,7 @@ struct FileUpload {
     static func read<Answer: Sendable>(_ request: Request, limit: Int64, check: ([String: String]) throws -> Void,
                                        pass: @escaping @Sendable (FileUpload, AsyncThrowingChannel<ByteBuffer, any Error>) async throws -> Answer)
         async throws -> (fields: [String: String], answers: [Answer]) {
-        guard let boundary = Forms.boundary(of: request) else { throw Forms.badForm }
-        var events: [ParserEvent] = []
-        let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { events.append(.header($0.lowercased(), $1)) }
-        parser.onBody = { events.append(.body($0)) }
-        parser.onPartComplete = { events.append(.end) }
+        guard let boundary = Forms.boundary(of: request), var scanner = MultipartScanner(boundary: boundary) else { throw Forms.badForm }
 
         var fields: [String: String] = [:], fieldBytes = 0, checked = false
         var headers: [(String, String)] = [], text: [UInt8] = []
@@ -57,6 +47,7 @@ struct FileUpload {
         var passed = NIOLockedValueBox(false)
         var size: Int64 = 0
         var pending = ByteBuffer()
+        var stoppedEarly = false
         defer { task?.cancel() }
 
         func current() throws -> (name: String, fileName: String?) {
@@ -68,8 +59,7 @@ struct FileUpload {
         }
         do {
             reading: for try await chunk in request.body {
-                try parser.execute(chunk)
-                for event in events {
+                for event in try scanner.execute(chunk) {
                     switch event {
                     case .header(let name, let value):
                         headers.append((name, value))
@@ -102,8 +92,7 @@ struct FileUpload {
                         }
                         // Pieces are gathered up to `piece` bytes before they are handed on: one
                         // hand-over per network read made the upload 30 times slower than the disk.
-                        var copy = bytes
-                        pending.writeBuffer(&copy)
+                        if pending.readableBytes == 0 { pending = bytes } else { var copy = bytes; pending.writeBuffer(&copy) }
                         if pending.readableBytes >= piece {
                             await channel?.send(pending)
                             pending = ByteBuffer()
@@ -111,6 +100,7 @@ struct FileUpload {
                                 // The service answered before the file ended (a refusal): stop here.
                                 if let task { answers.append(try await task.value) }
                                 task = nil
+                                stoppedEarly = true
                                 break reading
                             }
                         }
@@ -127,7 +117,6 @@ struct FileUpload {
                         headers.removeAll(); text.removeAll(); part = nil
                     }
                 }
-                events.removeAll()
             }
         } catch let error as PageError {
             channel?.fail(error)
@@ -143,6 +132,8 @@ struct FileUpload {
             _ = try? await task.value
             throw Forms.badForm
         }
+        // A form cut off after its last whole part is still a cut-off form.
+        if !stoppedEarly && !scanner.complete { throw Forms.badForm }
         if !checked { try check(fields) }
         return (fields, answers)
     }

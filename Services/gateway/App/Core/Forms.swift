@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import MultipartKit
 
 /// Form bodies: `application/x-www-form-urlencoded` and `multipart/form-data` (the registration
 /// form with its file). Sizes are bounded; what does not parse is a 400 page.
@@ -45,39 +44,38 @@ enum Forms {
         return text
     }
 
-    /// Parses a multipart body as it arrives (vapor/multipart-kit's streaming parser): the
-    /// body is never gathered before parsing, a part is bounded while it grows, and the cost is
-    /// linear in the body's size whatever its bytes are (a body of dashes included).
+    /// Parses a multipart body as it arrives (`MultipartScanner`): the body is never gathered
+    /// before parsing, a part is bounded while it grows, and the cost is linear in the body's
+    /// size whatever its bytes are (a body of dashes included).
     static func multipart(_ request: Request) async throws -> [String: Part] {
-        guard let boundary = boundary(of: request) else { throw badForm }
-        let parser = MultipartParser(boundary: boundary)
+        guard let boundary = boundary(of: request), var scanner = MultipartScanner(boundary: boundary) else { throw badForm }
         var parts: [String: Part] = [:]
         var headers: [(String, String)] = []
         var body: [UInt8] = []
-        parser.onHeader = { name, value in headers.append((name.lowercased(), value)) }
-        // A part is never larger than the body, and the body is bounded below.
-        parser.onBody = { chunk in body.append(contentsOf: chunk.readableBytesView) }
-        var malformed = false
-        parser.onPartComplete = {
-            defer { headers.removeAll(); body.removeAll(keepingCapacity: true) }
-            guard let disposition = headers.first(where: { $0.0 == "content-disposition" })?.1,
-                  let name = attribute("name", in: disposition) else { malformed = true; return }
-            parts[name] = Part(name: name, filename: attribute("filename", in: disposition), bytes: body)
-        }
         var received = 0
         do {
             for try await chunk in request.body {
                 received += chunk.readableBytes
                 if received > maxMultipart { throw tooLargeError }
-                try parser.execute(chunk)
-                if malformed { throw badForm }
+                for event in try scanner.execute(chunk) {
+                    switch event {
+                    case .header(let name, let value): headers.append((name, value))
+                    // A part is never larger than the body, and the body is bounded above.
+                    case .body(let bytes): body.append(contentsOf: bytes.readableBytesView)
+                    case .end:
+                        guard let disposition = headers.first(where: { $0.0 == "content-disposition" })?.1,
+                              let name = attribute("name", in: disposition) else { throw badForm }
+                        parts[name] = Part(name: name, filename: attribute("filename", in: disposition), bytes: body)
+                        headers.removeAll(); body.removeAll(keepingCapacity: true)
+                    }
+                }
             }
         } catch let error as PageError {
             throw error
         } catch {
             throw badForm
         }
-        guard !parts.isEmpty else { throw badForm }
+        guard scanner.complete, !parts.isEmpty else { throw badForm }
         return parts
     }
 
