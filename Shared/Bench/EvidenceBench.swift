@@ -72,7 +72,8 @@ enum EvidenceBench {
             try? FileManager.default.removeItem(atPath: file)
         }
         let after = ["gateway", "intake"].map { UploadBench.peakMemoryKB(runDir, $0) }
-        // Where the time goes: the same size straight into intake (its PUT, the body as is).
+        // Where the time goes: the same size straight into intake (its PUT, the body as is;
+        // `--upload-file` streams it, where `--data-binary @` would read it all into curl first).
         var direct: [Double] = []
         for run in 0..<runs {
             let file = folder + "/direct-\(run).pdf"
@@ -81,7 +82,7 @@ enum EvidenceBench {
             let token = try signer.sign(reporter, for: "intake", method: .put, path: path)
             let t = ContinuousClock.now
             let status = try CatalogueBench.shell("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "-H", "Expect:",
-                                                                    "-H", "X-KPI-Actor: \(token)", "--data-binary", "@\(file)",
+                                                                    "-H", "X-KPI-Actor: \(token)", "--upload-file", file,
                                                                     "http://127.0.0.1:8083\(path)?description=bench&name=direct.pdf"])
             direct.append(milliseconds(since: t))
             try? FileManager.default.removeItem(atPath: file)
