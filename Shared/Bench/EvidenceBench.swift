@@ -217,7 +217,7 @@ enum EvidenceBench {
         /// An indicator of the demo area with half-year rounds, round 1 open for the demo school.
         func openRound(as controller: Actor) async throws -> String {
             struct Define: Encodable { var yearBE = EvidenceBench.year; var indicator: IndicatorForm }
-            let form = IndicatorForm(number: "B.\(Int.random(in: 1000...9999))", nameTh: "ร้อยละของนักเรียนที่อ่านออกเขียนได้ (วัดปริมาณ)",
+            let form = IndicatorForm(number: "B.\(UInt32.random(in: 0...UInt32.max))", nameTh: "ร้อยละของนักเรียนที่อ่านออกเขียนได้ (วัดปริมาณ)",
                                      typeCode: "weighted_average_1_5", weight: 1, roundMode: .halfYear)
             let created = try await call(8082, "POST", "/indicators", json: Define(indicator: form), as: controller)
             struct Made: Decodable { var id: UUID }
