@@ -34,6 +34,8 @@ public protocol IndicatorStateEvent: DomainEvent {
     var version: Int { get }
     /// The scores the indicator's type accepts (nil in events written before it was carried).
     var scoring: ScoringV1? { get }
+    /// What summaries group and colour by (nil in events written before it was carried).
+    var labels: IndicatorLabelsV1? { get set }
 
     init(indicatorId: UUID, yearBE: Int, areaCode: Int, number: String, nameTh: String, typeCode: String, weight: Double,
          workgroupId: Int?, status: String, roundMode: String, rounds: [IndicatorRoundV1], version: Int, scoring: ScoringV1?)
@@ -64,6 +66,18 @@ public struct ScoringV1: Codable, Sendable, Equatable {
     public static func text(_ score: Double) -> String { score.rounded() == score ? String(Int(score)) : String(score) }
 }
 
+/// An indicator's type name, classification (D1–D4) and criteria (เกณฑ์, "[2] --> [3] --> [4]
+/// --> [5]"), so that statistics groups, filters and colours its summaries without asking catalogue.
+public struct IndicatorLabelsV1: Codable, Sendable, Equatable {
+    public var typeNameTh: String
+    public var d1: String, d2: String, d3: String, d4: String
+    public var criteria: String
+
+    public init(typeNameTh: String, d1: String, d2: String, d3: String, d4: String, criteria: String) {
+        self.typeNameTh = typeNameTh; self.d1 = d1; self.d2 = d2; self.d3 = d3; self.d4 = d4; self.criteria = criteria
+    }
+}
+
 /// One round of an indicator in an event: its order and label.
 public struct IndicatorRoundV1: Codable, Sendable, Equatable {
     public var seq: Int
@@ -91,6 +105,7 @@ public struct IndicatorDefinedV1: IndicatorStateEvent, Equatable {
     public var version: Int
 
     public var scoring: ScoringV1?
+    public var labels: IndicatorLabelsV1?
 
     public init(indicatorId: UUID, yearBE: Int, areaCode: Int, number: String, nameTh: String, typeCode: String, weight: Double,
                 workgroupId: Int?, status: String, roundMode: String, rounds: [IndicatorRoundV1], version: Int, scoring: ScoringV1?) {
@@ -121,6 +136,7 @@ public struct IndicatorChangedV1: IndicatorStateEvent, Equatable {
     public var version: Int
 
     public var scoring: ScoringV1?
+    public var labels: IndicatorLabelsV1?
 
     public init(indicatorId: UUID, yearBE: Int, areaCode: Int, number: String, nameTh: String, typeCode: String, weight: Double,
                 workgroupId: Int?, status: String, roundMode: String, rounds: [IndicatorRoundV1], version: Int, scoring: ScoringV1?) {

@@ -16,6 +16,7 @@ extension IntegrationSuite {
     let catalogue = ServiceProcess("catalogue", port: 18173, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey])
     let intake = ServiceProcess("intake", port: 18183, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey, "KPI_FILE_MAX_BYTES": "65536"])
     let review = ServiceProcess("review", port: 18213, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey])
+    let statistics = ServiceProcess("statistics", port: 18223, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey])
     /// identity publishes the seed units, which catalogue needs before it assigns them.
     let identity = ServiceProcess("identity", port: 18193)
     let tag = "R\(Int.random(in: 1000...9999))"
@@ -80,6 +81,13 @@ extension IntegrationSuite {
         for table in ["review.reviews", "review.review_history", "review.report_evidence", "review.report_status", "intake.review_outcomes"]
         where try await TestEnvironment.admin.query("SELECT to_regclass(\(table))::text").first?.decode(String?.self, at: 0) != nil {
             try await TestEnvironment.admin.execute("DELETE FROM \(unescaped: table) WHERE report_id IN \(unescaped: reports)")
+        }
+        for table in ["statistics.fig_slots", "statistics.fig_round_counts", "statistics.fig_rounds"]
+        where try await TestEnvironment.admin.query("SELECT to_regclass(\(table))::text").first?.decode(String?.self, at: 0) != nil {
+            try await TestEnvironment.admin.execute("DELETE FROM \(unescaped: table) WHERE indicator_id IN \(unescaped: mine)")
+        }
+        if try await TestEnvironment.admin.query("SELECT to_regclass('statistics.fig_indicators')::text").first?.decode(String?.self, at: 0) != nil {
+            try await TestEnvironment.admin.execute("DELETE FROM statistics.fig_indicators WHERE id IN \(unescaped: mine)")
         }
         for table in ["report_history", "evidence"] {
             try await TestEnvironment.admin.execute("""

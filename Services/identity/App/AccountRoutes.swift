@@ -141,6 +141,13 @@ enum AccountRoutes {
             return try jsonResponse(try await users.list(area: admin.scope.areaFilter, status: status, unitCode: unit, search: search,
                                                          unmasked: true))
         }
+        // Names beside reports and reviews (the matrix, M11): ?ids= up to 200 user ids, of the
+        // signed-in user's own area only.
+        router.get("/users/names") { request, _ in
+            let me = try await current(request, sessions)
+            let ids = (request.uri.queryParameters.get("ids") ?? "").split(separator: ",").prefix(200).compactMap { UUID(uuidString: String($0)) }
+            return try jsonResponse(try await users.names(ids, area: me.user.scope.areaFilter))
+        }
         router.get("/users/:id") { request, context in
             let me = try await current(request, sessions)
             let id = try userId(context)

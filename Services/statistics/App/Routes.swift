@@ -1,9 +1,30 @@
+import Foundation
 import Hummingbird
+import KPIContracts
 import KPIRuntime
 
-/// statistics' HTTP API: public figures, reached through the gateway without sign-in.
+/// statistics' HTTP API: public figures (reached through the gateway without sign-in) and the
+/// figures of an area for people signed in (the gateway signs the actor).
 enum Routes {
     static func register(on router: Router<ServiceRequestContext>, db: ServiceDatabase) {
+        let figures = FigureStore(db: db)
         router.get("/public/units") { _, _ in try jsonResponse(try await UnitTotals.summary(db)) }
+
+        // The indicator list's counters (?year=&area=).
+        router.get("/figures/rounds") { request, context in
+            let actor = try context.require(.view)
+            let q = request.uri.queryParameters
+            guard let year = q.get("year").flatMap({ Int($0) }), let area = q.get("area").flatMap({ Int($0) }) ?? actor.areaCode else {
+                throw Problem(status: .badRequest, detail: "year and area are required")
+            }
+            return try jsonResponse(try await figures.rounds(yearBE: year, area: area, actor: actor))
+        }
+        // The all-rounds matrix of one indicator (?offset=).
+        router.get("/figures/indicators/:id/matrix") { request, context in
+            let actor = try context.require(.view)
+            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw FigureStore.notFound }
+            let offset = request.uri.queryParameters.get("offset").flatMap { Int($0) } ?? 0
+            return try jsonResponse(try await figures.matrix(indicator: id, offset: offset, actor: actor))
+        }
     }
 }

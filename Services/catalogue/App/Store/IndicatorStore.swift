@@ -260,5 +260,6 @@ extension IndicatorStateEvent {
                   typeCode: i.form.typeCode, weight: i.form.weight, workgroupId: i.form.workgroupId, status: i.form.status.rawValue,
                   roundMode: i.form.roundMode.rawValue, rounds: i.rounds.map { IndicatorRoundV1(seq: $0.seq, labelTh: $0.labelTh) },
                   version: i.version, scoring: i.scoring)
+        labels = IndicatorLabelsV1(typeNameTh: i.typeNameTh, d1: i.form.d1, d2: i.form.d2, d3: i.form.d3, d4: i.form.d4, criteria: i.form.criteria)
     }
 }

@@ -180,4 +180,9 @@ let english: [String: String] = [
     "แบบคำขอสิทธิ์": "Rights-request form", "เปิดดูแบบคำขอที่แนบ": "Open the attached form", "ไม่ได้แนบ": "None attached",
     "ชื่อภาษาอังกฤษ": "Name in English", "โทรศัพท์": "Phone", "เพิ่มหน่วยงาน": "Add unit", "บันทึก": "Save",
     "คำขอเปลี่ยนรหัสผ่าน": "Password change requests", "เพิ่มปีงบประมาณ": "Add fiscal year", "ดำเนินการแล้ว": "Done", "ไม่มีคำขอที่รอดำเนินการ": "No open requests",
+    // Figures (statistics): the indicator list's counters, the matrix, the annual summary.
+    "ตรงเวลา": "on time", "ล่าช้า": "late", "แสดงข้อมูลทุกรอบรายงาน": "All rounds", "รอส่ง": "Not sent",
+    "ส่งกลับแก้ไขแล้ว": "Returned for revision", "กำหนดส่ง": "due", "ส่งแล้ว (คะแนนประเมินตนเอง - ผู้ส่ง)": "Sent (self score - sender)",
+    "ตรวจแล้ว (ผลการประเมิน - ผู้ตรวจ)": "Reviewed (review score - reviewer)", "ระดับตามเกณฑ์": "criteria level",
+    "ยังไม่มีหน่วยงานที่ได้รับมอบหมายให้รายงานตัวชี้วัดนี้": "No unit reports on this indicator yet",
 ]

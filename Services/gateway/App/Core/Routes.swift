@@ -24,6 +24,7 @@ enum Routes {
         CatalogueRoutes.register(on: router, upstreams: upstreams)
         ReportRoutes.register(on: router, upstreams: upstreams)
         ReviewRoutes.register(on: router, upstreams: upstreams)
+        FigureRoutes.register(on: router, upstreams: upstreams)
         PublicAPIRoutes.register(on: router, upstreams: upstreams)
     }
 }

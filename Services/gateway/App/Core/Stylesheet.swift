@@ -37,5 +37,11 @@ input:focus,select:focus,button:focus,a:focus{outline:3px solid #f0b400;outline-
 .note{padding:.7rem;border-radius:.3rem;background:#e8f1fb;margin:0 0 1rem}
 .grid{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr))}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.facts dt{color:var(--muted)}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
+table.matrix{width:auto;min-width:100%;font-size:.9rem}table.matrix th[scope=row]{position:sticky;left:0;background:#fff;min-width:9rem;max-width:14rem}
+table.matrix td{min-width:8.5rem}.matrix .missing,.matrix .waiting{color:var(--muted)}.matrix .late,.late{color:#8a4b00;font-size:.85rem}
+.band-0{background:#fde2e1}.band-1{background:#fff1d6}.band-2{background:#fdf9c4}.band-3{background:#e3f4d7}.band-4{background:#c9ebd0}
+.legend span[class^=band]{display:inline-block;width:1rem;border:1px solid var(--line)}
+@media print{.top,footer,.pager,.no-print{display:none}main{max-width:none}.scroll{overflow:visible}}
 @media (max-width:480px){th.opt,td.opt{display:none}body{font-size:15px}}
 """

@@ -165,6 +165,17 @@ public struct UserStore: Sendable {
             """).map { try view($0, unmasked: unmasked) }
     }
 
+    /// The shown names (title, first and last name in Thai) of the given users, only those of
+    /// `area` (nil: every area): the people named beside reports and reviews (M11).
+    public func names(_ ids: [UUID], area: Int?) async throws -> [String: String] {
+        let list = ids.map { $0.uuidString }.joined(separator: ",")
+        let rows = try await db.query("""
+            SELECT u.id, u.title || u.first_name_th || ' ' || u.last_name_th FROM users u JOIN units d ON d.code = u.unit_code
+            WHERE u.id = ANY(string_to_array(nullif(\(list), ''), ',')::uuid[]) AND (\(area)::int IS NULL OR d.area_code = \(area))
+            """).decode((UUID, String).self)
+        return Dictionary(rows.map { ($0.0.uuidString.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// Approves a pending account with the default rights of its unit's kind (or `rights`).
     public func approve(_ id: UUID, actor: UUID, rights: Set<Right>?) async throws {
         try await db.transaction { tx in

@@ -145,11 +145,13 @@ enum CataloguePages {
     static let pageSize = 20
 
     static func list(_ indicators: [IndicatorView], workgroups: [WorkgroupView], areas: [UnitView], area: Int?, filter: [String: String],
-                     page: Int = 1, reports: [RoundReportJSON] = [], session s: SessionInfo) -> Response {
+                     page: Int = 1, reports: [RoundReportJSON] = [], figures: [RoundFigures] = [], session s: SessionInfo) -> Response {
         let groupName = Dictionary(uniqueKeysWithValues: workgroups.map { ($0.id, $0.nameTh) })
         struct RoundLine {
-            var seq: Int; var label, state: String; var open, opened: Bool; var counters: String; var reportHref, reportState: String?
+            var seq: Int; var label, state: String; var open, opened: Bool; var counters: String; var timeliness: String?
+            var reportHref, reportState: String?
         }
+        let roundFigures = Dictionary(figures.map { ("\($0.indicatorId.uuidString.lowercased())-\($0.seq)", $0) }, uniquingKeysWith: { a, _ in a })
         let unitReports = Dictionary(reports.map { ("\($0.indicatorId.lowercased())-\($0.seq)", $0) }, uniquingKeysWith: { a, _ in a })
         struct Row {
             var number: Int; var id, shortId, code, name, typeName, status: String; var details, criteria, owner, note: String?
@@ -180,10 +182,14 @@ enum CataloguePages {
                 details: nonEmpty(i.form.details), criteria: nonEmpty(i.form.criteria), owner: i.form.workgroupId.flatMap { groupName[$0] },
                 note: nonEmpty(i.form.assessmentNote), statusClass: i.form.status,
                 rounds: i.rounds.map { r in
-                    // ยื่น/ตรวจ/ทั้งหมด and the averages come with reports and statistics; assignments next.
+                    // ยื่น/ตรวจ/ทั้งหมด and the averages are statistics' figures; until it has counted a
+                    // round, catalogue's count of assigned units.
                     let mine = unitReports["\(i.id.lowercased())-\(r.seq)"]
+                    let counted = roundFigures["\(i.id.lowercased())-\(r.seq)"]
                     return RoundLine(seq: r.seq, label: r.labelTh, state: t(roundStateLabel[r.state] ?? r.state), open: r.state == "open",
-                                     opened: r.state != "not_opened", counters: "[-/-/\(r.assigned)] - [-]",
+                                     opened: r.state != "not_opened",
+                                     counters: counted?.counters ?? "[0/0/\(r.assigned)] --- [-, -]",
+                                     timeliness: counted.flatMap { $0.sent > 0 ? t("ตรงเวลา") + " \($0.onTime) · " + t("ล่าช้า") + " \($0.late)" : nil },
                                      reportHref: mine.flatMap { $0.canReport || $0.state != nil ? "/reports/\(i.id.lowercased())/\(r.seq)" : nil },
                                      reportState: mine?.state.flatMap { ReportPages.stateLabel[$0] }.map(t))
                 },

@@ -21,10 +21,14 @@ enum CatalogueRoutes {
             // without them, should intake not answer).
             async let reports = s.has(.report) ? (try? upstreams.send(.intake, .get, "/reports/rounds?year=\(s.yearBE ?? 0)", actor: s.actor))
                 .flatMap { $0.status == .ok ? try? JSONDecoder.kpi.decode([RoundReportJSON].self, from: Data(buffer: $0.body)) : nil } ?? [] : []
+            // The rounds' counters: statistics' figures (the list without them, should it not answer).
+            async let figures = (try? upstreams.send(.statistics, .get, "/figures/rounds?year=\(s.yearBE ?? 0)" + (area.map { "&area=\($0)" } ?? ""),
+                                                     actor: s.actor))
+                .flatMap { $0.status == .ok ? try? JSONDecoder.kpi.decode([RoundFigures].self, from: Data(buffer: $0.body)) : nil } ?? []
             var filter: [String: String] = [:]
             for key in ["d1", "d2", "d3", "d4", "workgroup"] { filter[key] = String((q.get(key) ?? "").prefix(100)) }
             return CataloguePages.list(try await list, workgroups: try await groups, areas: try await areas, area: area, filter: filter,
-                                       page: q.get("page").flatMap { Int($0) } ?? 1, reports: await reports, session: s)
+                                       page: q.get("page").flatMap { Int($0) } ?? 1, reports: await reports, figures: await figures, session: s)
         }
 
         router.get("/indicators/new") { request, context in

@@ -1,0 +1,213 @@
+import Foundation
+import KPIContracts
+import KPIEvents
+import KPIPostgres
+import KPIRuntime
+
+/// The figures of reporting, kept from catalogue's, intake's and review's events (never from
+/// their schemas): indicators, rounds, one row per report slot (`fig_slots`) and each round's
+/// counters (`fig_round_counts`).
+///
+/// Each run of events is applied with one set-based statement, so a rebuild goes at the speed
+/// of PostgreSQL rather than of round trips. The counters are then recounted from the slots for
+/// every round the run touched: a count is never adjusted, so it cannot drift, whatever order
+/// the topics' events meet in. One report's events come in order (one key); a report event not
+/// newer than the version kept (a replay) changes nothing.
+enum ReportFigures {
+    static let projection = Projection(
+        name: "report_figures", migrations: nil, tables: ["fig_indicators", "fig_rounds", "fig_slots", "fig_round_counts"]
+    ) { handlers in
+        handlers.on(IndicatorDefinedV1.self) { events, tx in for e in events { try await define(e.event, tx: tx) } }
+        handlers.on(IndicatorChangedV1.self) { events, tx in for e in events { try await define(e.event, tx: tx) } }
+        handlers.on(IndicatorStatusChangedV1.self) { events, tx in
+            for e in events.map(\.event) {
+                try await tx.execute("""
+                    UPDATE fig_indicators SET status = \(e.status), version = \(e.version) WHERE id = \(e.indicatorId) AND version < \(e.version)
+                    """)
+            }
+        }
+        handlers.on(RoundDatesSetV1.self) { events, tx in
+            for e in events.map(\.event) {
+                try await tx.execute("UPDATE fig_rounds SET due_on = \(e.dueOn)::date WHERE indicator_id = \(e.indicatorId) AND seq = \(e.seq)")
+            }
+        }
+        handlers.on(RoundUnitsChangedV1.self) { events, tx in
+            struct Change: Encodable { var indicator_id: UUID, seq: Int, unit_code: Int, assigned: Bool, ord: Int }
+            var changes: [Change] = []
+            for (n, e) in events.map(\.event).enumerated() {
+                changes += e.assigned.map { Change(indicator_id: e.indicatorId, seq: e.seq, unit_code: $0, assigned: true, ord: n) }
+                changes += e.removed.map { Change(indicator_id: e.indicatorId, seq: e.seq, unit_code: $0, assigned: false, ord: n) }
+            }
+            try await tx.execute("""
+                INSERT INTO fig_slots (indicator_id, seq, unit_code, assigned)
+                SELECT DISTINCT ON (indicator_id, seq, unit_code) indicator_id, seq, unit_code, assigned
+                FROM jsonb_to_recordset(\(try json(changes))::jsonb) AS r(indicator_id uuid, seq int, unit_code int, assigned boolean, ord int)
+                ORDER BY indicator_id, seq, unit_code, ord DESC
+                ON CONFLICT (indicator_id, seq, unit_code) DO UPDATE SET assigned = EXCLUDED.assigned
+                """)
+            try await recount(events.map { Round($0.event.indicatorId, $0.event.seq) }, tx: tx)
+        }
+
+        // Intake's side. Saving or changing evidence makes a draft; the self score changes only
+        // where the event carries it.
+        handlers.on(ReportSavedV1.self) { events, tx in
+            try await report(events.map { Step($0.event, state: "draft", selfScore: $0.event.selfScore) }, setsScore: true, tx: tx)
+        }
+        handlers.on(EvidenceAddedV1.self) { events, tx in
+            try await report(events.map { Step($0.event, state: "draft") }, setsScore: false, tx: tx)
+        }
+        handlers.on(EvidenceRemovedV1.self) { events, tx in
+            try await report(events.map { Step($0.event, state: "draft") }, setsScore: false, tx: tx)
+        }
+        handlers.on(ReportConfirmedV1.self) { events, tx in
+            try await report(events.map { e in
+                var step = Step(e.event, state: "confirmed", selfScore: e.event.selfScore)
+                step.late = e.event.late; step.confirmed_at = e.event.confirmedAt; step.reporter = e.event.by
+                return step
+            }, setsScore: true, tx: tx)
+        }
+        handlers.on(ReportConfirmationCancelledV1.self) { events, tx in
+            try await report(events.map { Step($0.event, state: "draft") }, setsScore: false, tx: tx)
+        }
+
+        // Review's side: the last decision about a report wins (its events come in order).
+        handlers.on(ReportReviewedV1.self) { events, tx in
+            try await review(events.map { e in
+                var d = Decision(e.event, state: "reviewed", by: e.event.by)
+                d.score = e.event.score; d.at = e.event.reviewedAt
+                return d
+            }, tx: tx)
+        }
+        handlers.on(ReportReturnedV1.self) { events, tx in
+            try await review(events.map { Decision($0.event, state: "returned", by: $0.event.by) }, tx: tx)
+        }
+        handlers.on(ReviewCancelledV1.self) { events, tx in
+            for e in events.map(\.event) {
+                try await tx.execute("""
+                    UPDATE fig_slots SET review_state = NULL, review_version = NULL, review_score = NULL, reviewer = NULL, reviewed_at = NULL
+                    WHERE indicator_id = \(e.indicatorId) AND seq = \(e.seq) AND unit_code = \(e.unitCode)
+                      AND review_state = 'reviewed' AND review_version = \(e.version)
+                    """)
+            }
+            try await recount(events.map { Round($0.event.indicatorId, $0.event.seq) }, tx: tx)
+        }
+    }
+
+    struct Round: Hashable, Encodable {
+        var indicator_id: UUID, seq: Int
+        init(_ indicator: UUID, _ seq: Int) { indicator_id = indicator; self.seq = seq }
+    }
+
+    /// One step of a report as `report` stores it.
+    struct Step: Encodable {
+        var report_id: UUID, indicator_id: UUID, seq: Int, unit_code: Int, version: Int, state: String
+        var self_score: Double?, late = false, confirmed_at: Date?, reporter: String?
+        init(_ e: some ReportEvent, state: String, selfScore: Double? = nil) {
+            report_id = e.reportId; indicator_id = e.indicatorId; seq = e.seq; unit_code = e.unitCode; version = e.version
+            self.state = state; self_score = selfScore
+        }
+    }
+
+    /// A run of report steps of one kind: per report the newest version, if newer than kept.
+    static func report(_ steps: [Step], setsScore: Bool, tx: Transaction) async throws {
+        let score = setsScore ? "EXCLUDED.self_score" : "fig_slots.self_score"
+        try await tx.execute("""
+            INSERT INTO fig_slots (indicator_id, seq, unit_code, report_id, report_version, report_state, self_score, late, confirmed_at, reporter)
+            SELECT DISTINCT ON (report_id) indicator_id, seq, unit_code, report_id, version, state, self_score, late, confirmed_at, reporter
+            FROM jsonb_to_recordset(\(try json(steps))::jsonb) AS r(report_id uuid, indicator_id uuid, seq int, unit_code int, version int,
+                state text, self_score numeric, late boolean, confirmed_at timestamptz, reporter text)
+            ORDER BY report_id, version DESC
+            ON CONFLICT (indicator_id, seq, unit_code) DO UPDATE SET report_id = EXCLUDED.report_id,
+                report_version = EXCLUDED.report_version, report_state = EXCLUDED.report_state, self_score = \(unescaped: score),
+                late = EXCLUDED.late, confirmed_at = EXCLUDED.confirmed_at, reporter = EXCLUDED.reporter
+            WHERE fig_slots.report_version < EXCLUDED.report_version
+            """)
+        try await recount(steps.map { Round($0.indicator_id, $0.seq) }, tx: tx)
+    }
+
+    /// A reviewer's decision as `review` stores it.
+    struct Decision: Encodable {
+        var indicator_id: UUID, seq: Int, unit_code: Int, version: Int, state: String, score: Double?, by: String, at: Date?, ord = 0
+        init(_ e: some ReportEvent, state: String, by: String) {
+            indicator_id = e.indicatorId; seq = e.seq; unit_code = e.unitCode; version = e.version; self.state = state; self.by = by
+        }
+    }
+
+    /// A run of decisions of one kind: per report the last one.
+    static func review(_ decisions: [Decision], tx: Transaction) async throws {
+        let ordered = decisions.enumerated().map { var d = $0.element; d.ord = $0.offset; return d }
+        try await tx.execute("""
+            INSERT INTO fig_slots (indicator_id, seq, unit_code, review_state, review_version, review_score, reviewer, reviewed_at)
+            SELECT DISTINCT ON (indicator_id, seq, unit_code) indicator_id, seq, unit_code, state, version, score, by, at
+            FROM jsonb_to_recordset(\(try json(ordered))::jsonb) AS r(indicator_id uuid, seq int, unit_code int, version int, state text,
+                score numeric, by text, at timestamptz, ord int)
+            ORDER BY indicator_id, seq, unit_code, ord DESC
+            ON CONFLICT (indicator_id, seq, unit_code) DO UPDATE SET review_state = EXCLUDED.review_state,
+                review_version = EXCLUDED.review_version, review_score = EXCLUDED.review_score, reviewer = EXCLUDED.reviewer,
+                reviewed_at = EXCLUDED.reviewed_at
+            """)
+        try await recount(decisions.map { Round($0.indicator_id, $0.seq) }, tx: tx)
+    }
+
+    /// Counts the given rounds again from their slots.
+    static func recount(_ rounds: [Round], tx: Transaction) async throws {
+        let unique = Array(Set(rounds))
+        if unique.isEmpty { return }
+        try await tx.execute("""
+            INSERT INTO fig_round_counts (indicator_id, seq, assigned, sent, reviewed, on_time, late, self_average, review_average)
+            SELECT k.indicator_id, k.seq,
+                   count(*) FILTER (WHERE s.assigned),
+                   count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed')),
+                   count(*) FILTER (WHERE s.state = 'reviewed'),
+                   count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed') AND NOT s.late),
+                   count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed') AND s.late),
+                   avg(s.self_score) FILTER (WHERE s.state IN ('waiting', 'reviewed')),
+                   avg(s.review_score) FILTER (WHERE s.state = 'reviewed')
+            FROM jsonb_to_recordset(\(try json(unique))::jsonb) AS k(indicator_id uuid, seq int)
+            LEFT JOIN fig_slots s ON s.indicator_id = k.indicator_id AND s.seq = k.seq
+            GROUP BY k.indicator_id, k.seq
+            ON CONFLICT (indicator_id, seq) DO UPDATE SET assigned = EXCLUDED.assigned, sent = EXCLUDED.sent,
+                reviewed = EXCLUDED.reviewed, on_time = EXCLUDED.on_time, late = EXCLUDED.late,
+                self_average = EXCLUDED.self_average, review_average = EXCLUDED.review_average
+            """)
+    }
+
+    /// A whole definition: the indicator, and its rounds (a new round mode replaces them).
+    static func define(_ e: some IndicatorStateEvent, tx: Transaction) async throws {
+        let l = e.labels
+        let applied = try await tx.execute("""
+            INSERT INTO fig_indicators (id, year_be, area_code, number, name_th, type_code, type_name_th, weight, workgroup_id, status,
+                d1, d2, d3, d4, criteria, levels, score_min, score_max, version)
+            VALUES (\(e.indicatorId), \(e.yearBE), \(e.areaCode), \(e.number), \(e.nameTh), \(e.typeCode), \(l?.typeNameTh ?? ""),
+                \(e.weight)::numeric, \(e.workgroupId), \(e.status), \(l?.d1 ?? ""), \(l?.d2 ?? ""), \(l?.d3 ?? ""), \(l?.d4 ?? ""),
+                \(l?.criteria ?? ""), coalesce(string_to_array(nullif(\(CriteriaLevels(parsing: l?.criteria ?? "").levels.map { "\($0)" }.joined(separator: ",")), ''), ',')::numeric[], '{}'),
+                \(e.scoring?.scoreMin)::numeric, \(e.scoring?.scoreMax)::numeric, \(e.version))
+            ON CONFLICT (id) DO UPDATE SET number = EXCLUDED.number, name_th = EXCLUDED.name_th, type_code = EXCLUDED.type_code,
+                type_name_th = EXCLUDED.type_name_th, weight = EXCLUDED.weight, workgroup_id = EXCLUDED.workgroup_id,
+                status = EXCLUDED.status, d1 = EXCLUDED.d1, d2 = EXCLUDED.d2, d3 = EXCLUDED.d3, d4 = EXCLUDED.d4,
+                criteria = EXCLUDED.criteria, levels = EXCLUDED.levels, score_min = EXCLUDED.score_min, score_max = EXCLUDED.score_max,
+                version = EXCLUDED.version
+            WHERE fig_indicators.version < EXCLUDED.version
+            """)
+        guard applied > 0 else { return }
+        let rounds = e.rounds.map(\.seq).map(String.init).joined(separator: ",")
+        try await tx.execute("""
+            DELETE FROM fig_rounds WHERE indicator_id = \(e.indicatorId) AND NOT seq = ANY(string_to_array(nullif(\(rounds), ''), ',')::int[])
+            """)
+        try await tx.execute("""
+            DELETE FROM fig_round_counts WHERE indicator_id = \(e.indicatorId) AND NOT seq = ANY(string_to_array(nullif(\(rounds), ''), ',')::int[])
+            """)
+        for r in e.rounds {
+            try await tx.execute("""
+                INSERT INTO fig_rounds (indicator_id, seq, label_th) VALUES (\(e.indicatorId), \(r.seq), \(r.labelTh))
+                ON CONFLICT (indicator_id, seq) DO UPDATE SET label_th = EXCLUDED.label_th
+                """)
+        }
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// What the statistics service answers and the gateway shows: one definition for both.
+
+/// One round's counters on the indicator list (M6, B1): "[sent/reviewed/assigned] --- [self
+/// average, review average]", and how many were sent on time and late.
+public struct RoundFigures: Codable, Sendable, Equatable {
+    public var indicatorId: UUID
+    public var seq: Int
+    public var assigned: Int
+    public var sent: Int
+    public var reviewed: Int
+    public var onTime: Int
+    public var late: Int
+    public var selfAverage: Double?
+    public var reviewAverage: Double?
+
+    public init(indicatorId: UUID, seq: Int, assigned: Int, sent: Int, reviewed: Int, onTime: Int, late: Int,
+                selfAverage: Double?, reviewAverage: Double?) {
+        self.indicatorId = indicatorId; self.seq = seq; self.assigned = assigned; self.sent = sent; self.reviewed = reviewed
+        self.onTime = onTime; self.late = late; self.selfAverage = selfAverage; self.reviewAverage = reviewAverage
+    }
+
+    /// As the manual writes it: "[2/2/32] --- [3.5, 3]" ("-" for an average of nothing).
+    public var counters: String {
+        "[\(sent)/\(reviewed)/\(assigned)] --- [\(Self.average(selfAverage)), \(Self.average(reviewAverage))]"
+    }
+
+    /// An average as the manual shows it: at most two decimals, no trailing zeros.
+    public static func average(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        let rounded = (value * 100).rounded() / 100
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%g", rounded)
+    }
+}
+
+/// An indicator's criteria levels (เกณฑ์): "[2] --> [3] --> [4] --> [5]" is 2, 3, 4, 5; a score
+/// reaches the highest level not above it. Results are coloured by the level reached (B6).
+public struct CriteriaLevels: Codable, Sendable, Equatable {
+    public var levels: [Double]
+
+    public init(_ levels: [Double]) { self.levels = levels }
+
+    /// The numbers of the criteria text, in order, as long as they rise (text around them, such
+    /// as "ระดับ" or "ร้อยละ", is ignored).
+    public init(parsing text: String) {
+        var found: [Double] = [], current = ""
+        for ch in text + " " {
+            if ch.isASCII && (ch.isNumber || (ch == "." && !current.isEmpty && !current.contains("."))) { current.append(ch); continue }
+            if let v = Double(current.hasSuffix(".") ? String(current.dropLast()) : current), found.last.map({ v > $0 }) ?? true { found.append(v) }
+            current = ""
+        }
+        levels = found
+    }
+
+    /// The index (0-based) of the highest level `score` reaches, nil below the first or without levels.
+    public func reached(_ score: Double) -> Int? {
+        levels.lastIndex { score >= $0 }
+    }
+
+    /// A colour band for `score`: "band-0" below the first level, up to "band-4" at the last, so
+    /// that any number of levels maps onto five colours.
+    public func band(_ score: Double) -> String {
+        guard !levels.isEmpty else { return "band-none" }
+        guard let i = reached(score) else { return "band-0" }
+        if levels.count == 1 { return "band-4" }
+        return "band-\(1 + Int((Double(i) / Double(levels.count - 1) * 3).rounded()))"
+    }
+}
+
+/// The all-rounds matrix of one indicator (M11): units × rounds, a page of units at a time.
+public struct Matrix: Codable, Sendable, Equatable {
+    public struct Indicator: Codable, Sendable, Equatable {
+        public var id: UUID, yearBE: Int, areaCode: Int, number: String, nameTh: String, typeNameTh: String, criteria: String
+        public var levels: [Double]
+        public init(id: UUID, yearBE: Int, areaCode: Int, number: String, nameTh: String, typeNameTh: String, criteria: String, levels: [Double]) {
+            self.id = id; self.yearBE = yearBE; self.areaCode = areaCode; self.number = number; self.nameTh = nameTh
+            self.typeNameTh = typeNameTh; self.criteria = criteria; self.levels = levels
+        }
+    }
+    public struct Round: Codable, Sendable, Equatable {
+        public var seq: Int, labelTh: String, dueOn: String?
+        public init(seq: Int, labelTh: String, dueOn: String?) { self.seq = seq; self.labelTh = labelTh; self.dueOn = dueOn }
+    }
+    /// One unit's report in one round. `state`: nil (nothing sent: "รอส่ง"), draft, returned,
+    /// waiting ("รอตรวจ") or reviewed. People are named by user id; the gateway adds names.
+    public struct Cell: Codable, Sendable, Equatable {
+        public var seq: Int
+        public var assigned: Bool
+        public var state: String?
+        public var selfScore: Double?
+        public var reviewScore: Double?
+        public var late: Bool
+        public var reporter: String?
+        public var reviewer: String?
+        public var confirmedAt: Date?
+        public var reviewedAt: Date?
+        public init(seq: Int, assigned: Bool, state: String?, selfScore: Double?, reviewScore: Double?, late: Bool, reporter: String?,
+                    reviewer: String?, confirmedAt: Date?, reviewedAt: Date?) {
+            self.seq = seq; self.assigned = assigned; self.state = state; self.selfScore = selfScore; self.reviewScore = reviewScore
+            self.late = late; self.reporter = reporter; self.reviewer = reviewer; self.confirmedAt = confirmedAt; self.reviewedAt = reviewedAt
+        }
+    }
+    public struct Row: Codable, Sendable, Equatable {
+        public var unitCode: Int, unitNameTh: String, cells: [Cell]
+        public init(unitCode: Int, unitNameTh: String, cells: [Cell]) { self.unitCode = unitCode; self.unitNameTh = unitNameTh; self.cells = cells }
+    }
+
+    public var indicator: Indicator
+    public var rounds: [Round]
+    public var rows: [Row]
+    /// Units in the whole matrix; `rows` holds those from `offset`, at most `pageSize`.
+    public var total: Int
+    public var offset: Int
+    public var pageSize: Int
+
+    public init(indicator: Indicator, rounds: [Round], rows: [Row], total: Int, offset: Int, pageSize: Int) {
+        self.indicator = indicator; self.rounds = rounds; self.rows = rows; self.total = total; self.offset = offset; self.pageSize = pageSize
+    }
+}
