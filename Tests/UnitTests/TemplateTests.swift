@@ -109,6 +109,8 @@ import Testing
                              maxBytes: 20 * 1024 * 1024, session: session),
             CataloguePages.list([indicator], workgroups: [], areas: [], area: nil, filter: [:],
                                 reports: [RoundReportJSON(indicatorId: "6F1D0C3E-8A3B-4C1E-9A55-0D6A2F3B7C11", seq: 1, canReport: true, state: "confirmed")],
+                                figures: [RoundFigures(indicatorId: UUID(uuidString: "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11")!, seq: 1, assigned: 32, sent: 2,
+                                                       reviewed: 2, onTime: 1, late: 1, selfAverage: 3.5, reviewAverage: 3)],
                                 session: session),
             // [24] a reviewer on a confirmed report, [25] the school on its reviewed one, [26] a returned draft.
             ReportPages.page(report(state: "confirmed", canWrite: false), indicator: indicator, review: review("returned", stands: false, canReview: true),
@@ -125,8 +127,24 @@ import Testing
             ReviewPages.search([FoundJSON(unitCode: 3, unitNameTh: "โรงเรียนทดสอบ", seq: 1, roundLabelTh: "รอบ 6 เดือน", slot: 2, fileName: "แผน <b>.pdf",
                                           description: "แผนปฏิบัติการ", excerpt: "… รักการอ่าน <b> …")],
                                indicator: "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11", seq: 1, text: "รักการอ่าน", message: nil, session: session, status: .ok),
+            // [29] the all-rounds matrix, page 2 of 3.
+            FigurePages.matrix(matrix, names: ["u-rep": "นางสมศรี <b>", "u-rev": "นายตรวจ ละเอียด"], page: 2, session: session),
         ]
     }
+
+    static let matrix: Matrix = {
+        let id = UUID(uuidString: "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11")!
+        func cell(_ seq: Int, _ state: String?, own: Double? = nil, given: Double? = nil, late: Bool = false, assigned: Bool = true) -> Matrix.Cell {
+            Matrix.Cell(seq: seq, assigned: assigned, state: state, selfScore: own, reviewScore: given, late: late, reporter: own == nil ? nil : "u-rep",
+                        reviewer: given == nil ? nil : "u-rev", confirmedAt: own == nil ? nil : Date(), reviewedAt: given == nil ? nil : Date())
+        }
+        return Matrix(indicator: .init(id: id, yearBE: 2567, areaCode: 74, number: "1.1", nameTh: "ร้อยละ <b>", typeNameTh: "ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)",
+                                       criteria: "[2] --> [3] --> [4] --> [5]", levels: [2, 3, 4, 5]),
+                      rounds: [.init(seq: 1, labelTh: "รอบ 6 เดือน", dueOn: "2024-03-15"), .init(seq: 2, labelTh: "รอบ 12 เดือน", dueOn: nil)],
+                      rows: [Matrix.Row(unitCode: 3, unitNameTh: "โรงเรียนทดสอบ <b>", cells: [cell(1, "reviewed", own: 4, given: 3), cell(2, "waiting", own: 5, late: true)]),
+                             Matrix.Row(unitCode: 4, unitNameTh: "โรงเรียนอื่น", cells: [cell(1, "returned"), cell(2, nil, assigned: false)])],
+                      total: 250, offset: 100, pageSize: 100)
+    }()
 
     @Test func everyPageRendersInBothLanguages() async throws {
         for language in [Language.th, .en] {
@@ -151,7 +169,7 @@ import Testing
         let list = try await Self.text(Self.everyPage()[16])
         #expect(list.contains("<h2>ค่าเฉลี่ยถ่วงน้ำหนัก (1 - 5)</h2>") && list.contains("โดย : กลุ่มนิเทศติดตามและประเมินผลการจัดการศึกษา"))
         #expect(list.contains("href=\"/indicators/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/rounds/1/close\"") && list.contains("id=\"open-1.1-2\""))
-        #expect(list.contains("id=\"edit-1.1\"") && !list.contains("id=\"open-1.1-1\"") && list.contains("[-/-/32]"))
+        #expect(list.contains("id=\"edit-1.1\"") && !list.contains("id=\"open-1.1-1\"") && list.contains("[0/0/32] --- [-, -]"))
         // 45 indicators, 20 a page: page 2 shows 21–40 with links either side.
         #expect(list.contains("<td class=\"num\">21</td>") && !list.contains("<td class=\"num\">41</td>") && list.contains("2 / 3 (45)"))
         #expect(list.contains("href=\"/indicators?page=1\"") && list.contains("href=\"/indicators?page=3\""))
@@ -175,6 +193,15 @@ import Testing
         #expect(confirmed.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1/evidence/2\"") && confirmed.contains("ส่งหลังวันครบกำหนด"))
         let withReports = try await Self.text(Self.everyPage()[23])
         #expect(withReports.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1\" id=\"report-1.1-1\""))
+        // M6's round line from statistics' figures: "[2/2/32] --- [3.5, 3]", on time and late (B1); the matrix linked.
+        #expect(withReports.contains("<span class=\"counters\">[2/2/32] --- [3.5, 3]</span>") && withReports.contains("ตรงเวลา 1 · ล่าช้า 1"))
+        #expect(withReports.contains("href=\"/indicators/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/matrix\""))
+        // M11: "★ - 4.00 - <reporter>", "✓ - 3.00 - <reviewer>", รอตรวจ, รอส่ง, late, coloured by the criteria, เปิด, pages.
+        let matrix = try await Self.text(Self.everyPage()[29])
+        #expect(matrix.contains("★ - 4.00 - นางสมศรี &lt;b&gt;") && matrix.contains("✓ - 3.00 - นายตรวจ ละเอียด") && matrix.contains("<td class=\"band-2\">"))
+        #expect(matrix.contains("★ - 5.00 - นางสมศรี") && matrix.contains("รอตรวจ") && matrix.contains("class=\"late\"") && matrix.contains("รอส่ง"))
+        #expect(matrix.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1?unit=3\"") && matrix.contains("ส่งกลับแก้ไขแล้ว"))
+        #expect(matrix.contains("2 / 3 (250)") && matrix.contains("matrix?page=1") && matrix.contains("matrix?page=3") && matrix.contains("15 มี.ค. 2567"))
         // The reviewer (M16): the score form with its error and the typed value, the copied file
         // named; no score shown until a review stands.
         let reviewing = try await Self.text(Self.everyPage()[24])
