@@ -118,3 +118,94 @@ public struct Matrix: Codable, Sendable, Equatable {
         self.indicator = indicator; self.rounds = rounds; self.rows = rows; self.total = total; self.offset = offset; self.pageSize = pageSize
     }
 }
+
+/// The annual summary "สรุปรายงานผล (รายปี)" (M19, M21) of one area office (its indicators and
+/// units) or of the nation (its areas): what was due, sent, reviewed and what remains
+/// ("ผลรวม ผลคงเหลือ"), and each unit's weighted result.
+///
+/// A unit's result on an indicator is the average of its review scores over the reviewed
+/// rounds, put on the 1–5 scale by the indicator type's range (a percentage of 75 is 4); the
+/// unit's weighted result is Σ weight × result / Σ weight over the indicators with a result.
+public struct AnnualSummary: Codable, Sendable, Equatable {
+    /// Report slots: assigned to a unit, sent (confirmed, waiting or reviewed), reviewed, sent
+    /// late, and what remains: assigned and not sent, of which `overdue` past the due date.
+    public struct Totals: Codable, Sendable, Equatable {
+        public var assigned: Int, sent: Int, reviewed: Int, late: Int, missing: Int, overdue: Int
+        public init(assigned: Int, sent: Int, reviewed: Int, late: Int, missing: Int, overdue: Int) {
+            self.assigned = assigned; self.sent = sent; self.reviewed = reviewed; self.late = late; self.missing = missing; self.overdue = overdue
+        }
+        /// Share of the assigned slots sent, 0–100 (nil with nothing assigned).
+        public var sentPercent: Double? { assigned == 0 ? nil : Double(min(sent, assigned)) * 100 / Double(assigned) }
+    }
+    public struct IndicatorLine: Codable, Sendable, Equatable {
+        public var id: UUID, number: String, nameTh: String, typeNameTh: String, weight: Double, criteria: String, levels: [Double]
+        public var totals: Totals
+        public var selfAverage: Double?, reviewAverage: Double?
+        public init(id: UUID, number: String, nameTh: String, typeNameTh: String, weight: Double, criteria: String, levels: [Double],
+                    totals: Totals, selfAverage: Double?, reviewAverage: Double?) {
+            self.id = id; self.number = number; self.nameTh = nameTh; self.typeNameTh = typeNameTh; self.weight = weight; self.criteria = criteria
+            self.levels = levels; self.totals = totals; self.selfAverage = selfAverage; self.reviewAverage = reviewAverage
+        }
+    }
+    public struct UnitLine: Codable, Sendable, Equatable {
+        public var unitCode: Int, nameTh: String
+        public var totals: Totals
+        /// The weighted result on the 1–5 scale (nil: nothing reviewed yet).
+        public var result: Double?
+        public init(unitCode: Int, nameTh: String, totals: Totals, result: Double?) {
+            self.unitCode = unitCode; self.nameTh = nameTh; self.totals = totals; self.result = result
+        }
+        /// Behind: something assigned is still not sent after its due date.
+        public var behind: Bool { totals.overdue > 0 }
+    }
+    public struct AreaLine: Codable, Sendable, Equatable {
+        public var areaCode: Int, nameTh: String, units: Int
+        public var totals: Totals
+        /// The weighted result of all its units' results together, on the 1–5 scale.
+        public var result: Double?
+        public init(areaCode: Int, nameTh: String, units: Int, totals: Totals, result: Double?) {
+            self.areaCode = areaCode; self.nameTh = nameTh; self.units = units; self.totals = totals; self.result = result
+        }
+    }
+
+    public var yearBE: Int
+    /// nil: the nation, compared by area.
+    public var areaCode: Int?
+    public var totals: Totals
+    /// The weighted result of every unit's results together, on the 1–5 scale.
+    public var result: Double?
+    public var indicators: [IndicatorLine]
+    public var units: [UnitLine]
+    public var areas: [AreaLine]
+
+    public init(yearBE: Int, areaCode: Int?, totals: Totals, result: Double?, indicators: [IndicatorLine], units: [UnitLine], areas: [AreaLine]) {
+        self.yearBE = yearBE; self.areaCode = areaCode; self.totals = totals; self.result = result; self.indicators = indicators
+        self.units = units; self.areas = areas
+    }
+
+    /// The 1–5 scale's levels, for colouring weighted results (the manual's "[2] --> [3] --> [4] --> [5]").
+    public static let resultLevels = CriteriaLevels([2, 3, 4, 5])
+
+    /// `score` of a type scored from `min` to `max`, on the 1–5 scale.
+    public static func onFivePointScale(_ score: Double, min: Double?, max: Double?) -> Double {
+        guard let min, let max, max > min else { return score }
+        return 1 + 4 * (score - min) / (max - min)
+    }
+
+    /// Σ weight × result / Σ weight over the (weight, result) pairs; nil for none.
+    public static func weighted(_ results: [(weight: Double, result: Double)]) -> Double? {
+        let total = results.reduce(0) { $0 + $1.weight }
+        guard total > 0 else { return nil }
+        return results.reduce(0) { $0 + $1.weight * $1.result } / total
+    }
+}
+
+/// What the annual summary takes into account: indicators whose D1–D4 contain the given text
+/// and of the given workgroup.
+public struct SummaryFilter: Codable, Sendable, Equatable {
+    public var d1: String, d2: String, d3: String, d4: String
+    public var workgroup: Int?
+    public init(d1: String = "", d2: String = "", d3: String = "", d4: String = "", workgroup: Int? = nil) {
+        self.d1 = d1; self.d2 = d2; self.d3 = d3; self.d4 = d4; self.workgroup = workgroup
+    }
+}

@@ -45,6 +45,25 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation {
 
         /// Splices text into the SQL itself. Only for identifiers that come from our own code.
         public mutating func appendInterpolation(unescaped text: String) { sql += text }
+
+        /// Embeds another query (a condition several statements share): its parameters join
+        /// this one's, renumbered, so its values still travel only as bind parameters.
+        public mutating func appendInterpolation(fragment: PostgresQuery) {
+            let offset = binds.count
+            var out = "", digits = "", inParameter = false
+            func flush() {
+                if inParameter { out += "$" + (Int(digits).map { String($0 + offset) } ?? digits) }
+                digits = ""; inParameter = false
+            }
+            for ch in fragment.sql {
+                if inParameter, ch.isASCII, ch.isNumber { digits.append(ch); continue }
+                flush()
+                if ch == "$" { inParameter = true } else { out.append(ch) }
+            }
+            flush()
+            sql += out
+            binds += fragment.binds
+        }
     }
 }
 

@@ -19,6 +19,16 @@ enum Routes {
             }
             return try jsonResponse(try await figures.rounds(yearBE: year, area: area, actor: actor))
         }
+        // The annual summary (?year=, area= for the nation's staff, d1–d4=, workgroup=).
+        router.get("/figures/summary") { request, context in
+            let actor = try context.require(.viewSummary)
+            let q = request.uri.queryParameters
+            guard let year = q.get("year").flatMap({ Int($0) }) else { throw Problem(status: .badRequest, detail: "year is required") }
+            let filter = SummaryFilter(d1: q.get("d1") ?? "", d2: q.get("d2") ?? "", d3: q.get("d3") ?? "", d4: q.get("d4") ?? "",
+                                       workgroup: q.get("workgroup").flatMap { Int($0) })
+            return try jsonResponse(try await figures.summary(yearBE: year, area: actor.areaCode ?? q.get("area").flatMap { Int($0) },
+                                                              filter: filter, actor: actor))
+        }
         // The all-rounds matrix of one indicator (?offset=).
         router.get("/figures/indicators/:id/matrix") { request, context in
             let actor = try context.require(.view)

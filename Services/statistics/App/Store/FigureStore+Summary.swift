@@ -1,0 +1,133 @@
+import Foundation
+import KPIContracts
+import KPIPostgres
+import KPIRuntime
+
+/// The annual summary (M19, M21): an area office's indicators and units, or the nation's areas.
+extension FigureStore {
+    /// The slot counts every line of the summary adds up, per unit and indicator (or per area):
+    /// assigned, sent, reviewed, late, missing, overdue, the sums of self and review scores.
+    static let counts = """
+        count(*) FILTER (WHERE s.assigned)::int,
+        count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed'))::int,
+        count(*) FILTER (WHERE s.state = 'reviewed')::int,
+        count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed') AND s.late)::int,
+        count(*) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed')::int,
+        count(*) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed'
+                         AND r.due_on < (now() AT TIME ZONE 'Asia/Bangkok')::date)::int
+        """
+
+    /// The indicators taken into account: the year's, of `area` (nil: every area), not hidden,
+    /// matching the filter. `i` is fig_indicators.
+    static func chosen(_ yearBE: Int, area: Int?, _ f: SummaryFilter) -> PostgresQuery {
+        func like(_ text: String) -> String? { text.isEmpty ? nil : PostgresQuery.containsPattern(String(text.prefix(100))) }
+        let (d1, d2, d3, d4) = (like(f.d1), like(f.d2), like(f.d3), like(f.d4))
+        return """
+            i.year_be = \(yearBE) AND (\(area)::int IS NULL OR i.area_code = \(area)) AND i.status <> 'hidden'
+            AND (\(d1)::text IS NULL OR i.d1 ILIKE \(d1)) AND (\(d2)::text IS NULL OR i.d2 ILIKE \(d2))
+            AND (\(d3)::text IS NULL OR i.d3 ILIKE \(d3)) AND (\(d4)::text IS NULL OR i.d4 ILIKE \(d4))
+            AND (\(f.workgroup)::int IS NULL OR i.workgroup_id = \(f.workgroup))
+            """
+    }
+
+    func summary(yearBE: Int, area: Int?, filter: SummaryFilter, actor: Actor) async throws -> AnnualSummary {
+        guard actor.reaches(area: area) else { throw Problem(status: .forbidden, detail: "ดูได้เฉพาะเขตพื้นที่ของตนเอง") }
+        if let area { return try await areaSummary(yearBE: yearBE, area: area, filter: filter) }
+        return try await nationalSummary(yearBE: yearBE, filter: filter)
+    }
+
+    /// One area: a line per indicator and per unit, from the counts of each (unit, indicator).
+    func areaSummary(yearBE: Int, area: Int, filter: SummaryFilter) async throws -> AnnualSummary {
+        let indicators = try await db.query("""
+            SELECT i.id, i.number, i.name_th, i.type_name_th, i.weight::float8, i.criteria, i.levels::float8[]::text,
+                   i.score_min::float8, i.score_max::float8
+            FROM fig_indicators i WHERE \(fragment: Self.chosen(yearBE, area: area, filter)) ORDER BY i.type_name_th, i.number
+            """).decode((UUID, String, String, String, Double, String, String, Double?, Double?).self)
+        let rows = try await db.query("""
+            SELECT s.unit_code, s.indicator_id, \(unescaped: Self.counts),
+                   sum(s.self_score) FILTER (WHERE s.state IN ('waiting', 'reviewed'))::float8,
+                   sum(s.review_score) FILTER (WHERE s.state = 'reviewed')::float8
+            FROM fig_indicators i JOIN fig_slots s ON s.indicator_id = i.id
+            JOIN fig_rounds r ON r.indicator_id = s.indicator_id AND r.seq = s.seq
+            WHERE \(fragment: Self.chosen(yearBE, area: area, filter))
+            GROUP BY s.unit_code, s.indicator_id
+            """).decode((Int, UUID, Int, Int, Int, Int, Int, Int, Double?, Double?).self)
+        let names = Dictionary(try await db.query("""
+            SELECT code, name_th FROM unit_directory WHERE code = ANY(string_to_array(nullif(\(Set(rows.map { $0.0 }).map(String.init).joined(separator: ",")), ''), ',')::int[])
+            """).decode((Int, String).self), uniquingKeysWith: { a, _ in a })
+        let byId = Dictionary(indicators.map { ($0.0, $0) }, uniquingKeysWith: { a, _ in a })
+        let cells = rows.map { r in
+            SummaryMath.Cell(unit: r.0, indicator: r.1,
+                             totals: .init(assigned: r.2, sent: r.3, reviewed: r.4, late: r.5, missing: r.6, overdue: r.7),
+                             selfSum: r.8 ?? 0, reviewSum: r.9 ?? 0)
+        }
+        let scales = byId.mapValues { SummaryMath.Scale(weight: $0.4, min: $0.7, max: $0.8) }
+        let lines = indicators.map { i in
+            let mine = cells.filter { $0.indicator == i.0 }
+            let t = SummaryMath.add(mine.map(\.totals))
+            return AnnualSummary.IndicatorLine(
+                id: i.0, number: i.1, nameTh: i.2, typeNameTh: i.3, weight: i.4, criteria: i.5, levels: Self.levels(i.6), totals: t,
+                selfAverage: t.sent > 0 ? mine.reduce(0) { $0 + $1.selfSum } / Double(t.sent) : nil,
+                reviewAverage: t.reviewed > 0 ? mine.reduce(0) { $0 + $1.reviewSum } / Double(t.reviewed) : nil)
+        }
+        let units = Dictionary(grouping: cells, by: \.unit).map { unit, mine in
+            AnnualSummary.UnitLine(unitCode: unit, nameTh: names[unit] ?? "", totals: SummaryMath.add(mine.map(\.totals)),
+                                   result: SummaryMath.result(mine, scales: scales))
+        }.sorted { $0.unitCode < $1.unitCode }
+        return AnnualSummary(yearBE: yearBE, areaCode: area, totals: SummaryMath.add(cells.map(\.totals)),
+                             result: SummaryMath.result(cells, scales: scales), indicators: lines, units: units, areas: [])
+    }
+
+    /// The nation: a line per area, added up in PostgreSQL (the nation has millions of slots).
+    func nationalSummary(yearBE: Int, filter: SummaryFilter) async throws -> AnnualSummary {
+        let rows = try await db.query("""
+            WITH per AS (
+                SELECT i.area_code, s.unit_code, i.weight, \(unescaped: Self.counts),
+                       avg(s.review_score) FILTER (WHERE s.state = 'reviewed') AS average, i.score_min, i.score_max
+                FROM fig_indicators i JOIN fig_slots s ON s.indicator_id = i.id
+                JOIN fig_rounds r ON r.indicator_id = s.indicator_id AND r.seq = s.seq
+                WHERE \(fragment: Self.chosen(yearBE, area: nil, filter))
+                GROUP BY i.area_code, s.unit_code, s.indicator_id, i.weight, i.score_min, i.score_max),
+            scaled AS (
+                SELECT *, CASE WHEN score_max > score_min THEN 1 + 4 * (average - score_min) / (score_max - score_min) ELSE average END AS result
+                FROM per)
+            SELECT p.area_code, coalesce(d.name_th, ''), count(DISTINCT p.unit_code)::int,
+                   sum(count)::int, sum(count_1)::int, sum(count_2)::int, sum(count_3)::int, sum(count_4)::int, sum(count_5)::int,
+                   (sum(weight * result) FILTER (WHERE result IS NOT NULL) / nullif(sum(weight) FILTER (WHERE result IS NOT NULL), 0))::float8
+            FROM scaled p LEFT JOIN unit_directory d ON d.code = p.area_code
+            GROUP BY p.area_code, d.name_th ORDER BY p.area_code
+            """).decode((Int, String, Int, Int, Int, Int, Int, Int, Int, Double?).self)
+        let areas = rows.map {
+            AnnualSummary.AreaLine(areaCode: $0.0, nameTh: $0.1, units: $0.2,
+                                   totals: .init(assigned: $0.3, sent: $0.4, reviewed: $0.5, late: $0.6, missing: $0.7, overdue: $0.8), result: $0.9)
+        }
+        return AnnualSummary(yearBE: yearBE, areaCode: nil, totals: SummaryMath.add(areas.map(\.totals)), result: nil,
+                             indicators: [], units: [], areas: areas)
+    }
+
+    static func levels(_ array: String) -> [Double] {
+        array.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").compactMap { Double($0) }
+    }
+}
+
+/// The summary's arithmetic, apart from the database so that its unit tests check it on small
+/// hand-made cases.
+enum SummaryMath {
+    struct Cell { var unit: Int; var indicator: UUID; var totals: AnnualSummary.Totals; var selfSum: Double; var reviewSum: Double }
+    struct Scale { var weight: Double; var min: Double?; var max: Double? }
+
+    static func add(_ all: [AnnualSummary.Totals]) -> AnnualSummary.Totals {
+        all.reduce(AnnualSummary.Totals(assigned: 0, sent: 0, reviewed: 0, late: 0, missing: 0, overdue: 0)) {
+            .init(assigned: $0.assigned + $1.assigned, sent: $0.sent + $1.sent, reviewed: $0.reviewed + $1.reviewed, late: $0.late + $1.late,
+                  missing: $0.missing + $1.missing, overdue: $0.overdue + $1.overdue)
+        }
+    }
+
+    /// Σ weight × (the average review score on the 1–5 scale) / Σ weight, over the cells with a review.
+    static func result(_ cells: [Cell], scales: [UUID: Scale]) -> Double? {
+        AnnualSummary.weighted(cells.compactMap { c in
+            guard c.totals.reviewed > 0, let scale = scales[c.indicator] else { return nil }
+            return (scale.weight, AnnualSummary.onFivePointScale(c.reviewSum / Double(c.totals.reviewed), min: scale.min, max: scale.max))
+        })
+    }
+}

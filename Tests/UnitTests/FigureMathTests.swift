@@ -1,0 +1,68 @@
+import Foundation
+import KPIContracts
+import KPIPostgres
+@testable import StatisticsService
+import Testing
+
+/// The figures' arithmetic on small cases checked by hand: the manual's round line, criteria
+/// levels and their colours, what remains, and the weighted result.
+@Suite struct FigureMathTests {
+    let a = UUID(), b = UUID()
+
+    @Test("the round line reads as the manual's: [2/2/32] --- [3.5, 3]")
+    func roundLine() {
+        let f = RoundFigures(indicatorId: a, seq: 1, assigned: 32, sent: 2, reviewed: 2, onTime: 2, late: 0, selfAverage: 3.5, reviewAverage: 3)
+        #expect(f.counters == "[2/2/32] --- [3.5, 3]")
+        #expect(RoundFigures(indicatorId: a, seq: 1, assigned: 5, sent: 3, reviewed: 0, onTime: 3, late: 0, selfAverage: 11.0 / 3, reviewAverage: nil)
+            .counters == "[3/0/5] --- [3.67, -]")
+    }
+
+    @Test("criteria levels come from the criteria text; a score reaches the highest level not above it")
+    func levels() {
+        let l = CriteriaLevels(parsing: "[2] --> [3] --> [4] --> [5]")
+        #expect(l.levels == [2, 3, 4, 5])
+        #expect(l.reached(1.9) == nil && l.reached(2) == 0 && l.reached(3.99) == 1 && l.reached(5) == 3)
+        #expect([1.0, 2, 3, 4, 5].map(l.band) == ["band-0", "band-1", "band-2", "band-3", "band-4"])
+        #expect(CriteriaLevels(parsing: "ร้อยละ 60 --> 70 --> 80.5").levels == [60, 70, 80.5])
+        #expect(CriteriaLevels(parsing: "").levels.isEmpty && CriteriaLevels(parsing: "").band(3) == "band-none")
+        // Numbers that do not rise are not levels (a date or a note in the text).
+        #expect(CriteriaLevels(parsing: "[3] --> [2]").levels == [3])
+    }
+
+    @Test("scores are put on the 1–5 scale by their type's range")
+    func scale() {
+        #expect(AnnualSummary.onFivePointScale(75, min: 0, max: 100) == 4)
+        #expect(AnnualSummary.onFivePointScale(1, min: 0, max: 1) == 5)
+        #expect(AnnualSummary.onFivePointScale(3, min: 1, max: 5) == 3)
+        #expect(AnnualSummary.onFivePointScale(3, min: nil, max: nil) == 3)
+    }
+
+    func cell(_ unit: Int, _ indicator: UUID, assigned: Int, sent: Int, reviewed: Int, reviewSum: Double, overdue: Int = 0) -> SummaryMath.Cell {
+        SummaryMath.Cell(unit: unit, indicator: indicator,
+                         totals: .init(assigned: assigned, sent: sent, reviewed: reviewed, late: 0, missing: assigned - sent, overdue: overdue),
+                         selfSum: 0, reviewSum: reviewSum)
+    }
+
+    @Test("a unit's weighted result: Σ weight × average review (on 1–5) / Σ weight, over reviewed indicators only")
+    func weightedResult() {
+        // Indicator a (1–5, weight 2): reviewed 4 and 5 → 4.5. Indicator b (percentage, weight 1): 50 → 3.
+        // (2 × 4.5 + 1 × 3) / 3 = 4.
+        let scales = [a: SummaryMath.Scale(weight: 2, min: 1, max: 5), b: SummaryMath.Scale(weight: 1, min: 0, max: 100)]
+        let cells = [cell(1, a, assigned: 2, sent: 2, reviewed: 2, reviewSum: 9), cell(1, b, assigned: 2, sent: 1, reviewed: 1, reviewSum: 50, overdue: 1)]
+        #expect(SummaryMath.result(cells, scales: scales) == 4)
+        // Nothing reviewed: no result, rather than a zero that would rank the unit last.
+        #expect(SummaryMath.result([cell(2, a, assigned: 2, sent: 1, reviewed: 0, reviewSum: 0)], scales: scales) == nil)
+        // What remains adds up; one overdue makes the unit behind.
+        let t = SummaryMath.add(cells.map(\.totals))
+        #expect(t.assigned == 4 && t.sent == 3 && t.reviewed == 3 && t.missing == 1 && t.overdue == 1 && t.sentPercent == 75)
+        #expect(AnnualSummary.UnitLine(unitCode: 1, nameTh: "", totals: t, result: 4).behind)
+    }
+
+    @Test("a query embedded in another keeps its values as renumbered parameters")
+    func fragments() {
+        let inner: PostgresQuery = "i.year_be = \(2567) AND i.d1 ILIKE \("%x%")"
+        let outer: PostgresQuery = "SELECT \(1) WHERE \(fragment: inner) AND u = \(7)"
+        #expect(outer.sql == "SELECT $1 WHERE i.year_be = $2 AND i.d1 ILIKE $3 AND u = $4")
+        #expect(outer.binds == ["1", "2567", "%x%", "7"])
+    }
+}
