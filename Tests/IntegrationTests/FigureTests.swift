@@ -55,7 +55,9 @@ extension IntegrationSuite.ReportTests {
     @Test("the counters and the matrix follow a whole round: sent, reviewed, returned, sent again, review cancelled, late; a rebuild gives the same")
     func figuresOfARound() async throws {
         try await withServices([identity, catalogue, intake, review, statistics]) {
-            let id = try await openRound(due: "2099-03-15", cutoff: "2099-03-31")
+            // D1 names this test's indicators, so the summary below adds up only theirs.
+            let d1 = "figures-" + UUID().uuidString.prefix(8)
+            let id = try await openRound(due: "2099-03-15", cutoff: "2099-03-31", d1: d1)
             try await eventually("statistics counted the assigned units") { try await counters(id) == "[0/0/2] --- [-, -]" }
 
             // Unit 1 sends 4, the reviewer gives 5; unit 2 sends 3 and is returned for revision.
@@ -88,12 +90,41 @@ extension IntegrationSuite.ReportTests {
             #expect(m.rows.map { $0.cells.first { $0.seq == 1 }?.state } == ["waiting", "waiting"])
 
             // A round whose due date has passed: a confirmation there is late, in the counters and the matrix.
-            let overdue = try await openRound(due: "2024-01-01", cutoff: "2099-03-31")
-            _ = try await confirmedReport(overdue)
+            let overdue = try await openRound(due: "2024-01-01", cutoff: "2099-03-31", d1: d1)
+            let lateOne = try await confirmedReport(overdue)
             try await eventually("statistics counted a late report") {
                 try await roundFigures().first { $0.indicatorId == overdue && $0.seq == 1 }.map { [$0.sent, $0.onTime, $0.late] } == [1, 0, 1]
             }
             #expect(try await matrix(overdue).rows.first?.cells.first?.late == true)
+
+            // The annual summary of these two indicators: unit 1 sent both (one late, reviewed 5);
+            // unit 2 sent one and is past the due date of the other.
+            try await eventually("review sees the late report") { try await queue(overdue).count == 1 }
+            #expect(try await send(review, .post, "/reviews/\(overdue.uuidString.lowercased())/1/1", json: Score(score: 5, version: lateOne.version),
+                                   as: Self.reviewer).status == 200)
+            let reader = Self.actor([.view, .viewSummary], unit: 74), nation = Self.actor([.view, .viewSummary], unit: 74, area: nil)
+            func summary(as actor: Actor, area: Int? = nil) async throws -> AnnualSummary {
+                let r = try await send(statistics, .get, "/figures/summary?year=2567&d1=\(d1)" + (area.map { "&area=\($0)" } ?? ""), as: actor)
+                #expect(r.status == 200, "\(r.body)")
+                return try Self.decode(AnnualSummary.self, r.body)
+            }
+            try await eventually("statistics counted the review of the late report") { try await summary(as: reader).totals.reviewed == 1 }
+            let area = try await summary(as: reader)
+            #expect(area.totals == .init(assigned: 4, sent: 3, reviewed: 1, late: 1, missing: 1, overdue: 1))
+            #expect(Set(area.indicators.map(\.id)) == [id, overdue] && area.result == 5)
+            let onTime = area.indicators.first { $0.id == id }!, late = area.indicators.first { $0.id == overdue }!
+            #expect(onTime.totals.sent == 2 && onTime.selfAverage == 3 && onTime.reviewAverage == nil)
+            #expect(late.totals == .init(assigned: 2, sent: 1, reviewed: 1, late: 1, missing: 1, overdue: 1) && late.reviewAverage == 5)
+            #expect(area.units.map(\.unitCode) == [1, 2] && area.units.map(\.behind) == [false, true] && area.units.map(\.result) == [5, nil])
+            // The nation compares areas: area 74's line adds up to the same.
+            let national = try await summary(as: nation)
+            #expect(national.areaCode == nil && national.areas.map(\.areaCode) == [74])
+            #expect(national.areas.first?.totals == area.totals && national.areas.first?.result == 5 && national.areas.first?.units == 2)
+            #expect(try await summary(as: nation, area: 74) == area)
+            // The summary needs its right; an area's people see only their area.
+            #expect(try await send(statistics, .get, "/figures/summary?year=2567", as: Self.reviewer).status == 403)
+            let elsewhere = try await summary(as: Self.actor([.view, .viewSummary], unit: 7_500_000, area: 7_500_000), area: 74)
+            #expect(elsewhere.areaCode == 7_500_000 && elsewhere.totals.assigned == 0, "the area asked for is ignored: one's own is shown")
 
             // Only the area's own people see its figures.
             #expect(try await send(statistics, .get, "/figures/rounds?year=2567&area=74", as: Self.otherAreaReviewer).status == 403)

@@ -43,12 +43,12 @@ extension IntegrationSuite {
 
     /// An indicator of area 74 with half-year rounds, round 1 open for units 1 and 2, its due
     /// date `due` and cut-off `cutoff`.
-    func openRound(due: String, cutoff: String) async throws -> UUID {
+    func openRound(due: String, cutoff: String, d1: String = "") async throws -> UUID {
         try await eventually("catalogue knows units 1 and 2") {
             try await Admin.int("SELECT count(*)::int FROM catalogue.unit_directory WHERE code IN (1, 2) AND active") == 2
         }
         let form = IndicatorForm(number: "\(tag).\(Int.random(in: 1...999))", nameTh: "ร้อยละของนักเรียนที่อ่านออกเขียนได้", typeCode: "weighted_average_1_5",
-                                 weight: 2, roundMode: .halfYear)
+                                 weight: 2, d1: d1, roundMode: .halfYear)
         struct Define: Encodable { var yearBE = 2567; var indicator: IndicatorForm }
         let created = try await send(catalogue, .post, "/indicators", json: Define(indicator: form), as: Self.controller)
         let id = try Self.decode(Indicator.self, created.body).id

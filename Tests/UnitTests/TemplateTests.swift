@@ -129,6 +129,12 @@ import Testing
                                indicator: "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11", seq: 1, text: "รักการอ่าน", message: nil, session: session, status: .ok),
             // [29] the all-rounds matrix, page 2 of 3.
             FigurePages.matrix(matrix, names: ["u-rep": "นางสมศรี <b>", "u-rev": "นายตรวจ ละเอียด"], page: 2, session: session),
+            // [30] an area's annual summary, the units behind only; [31] the nation's.
+            FigurePages.summary(areaSummary, filter: ["d1": "คุณภาพ <b>"], behindOnly: true, workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศ")],
+                                areas: [], session: session),
+            FigurePages.summary(AnnualSummary(yearBE: 2567, areaCode: nil, totals: totals(40, 30, 20, overdue: 5), result: nil, indicators: [], units: [],
+                                              areas: [.init(areaCode: 74, nameTh: "สพม.กำแพงเพชร <b>", units: 34, totals: totals(40, 30, 20, overdue: 5), result: 4.25)]),
+                                filter: [:], behindOnly: false, workgroups: [], areas: [], session: session),
         ]
     }
 
@@ -145,6 +151,19 @@ import Testing
                              Matrix.Row(unitCode: 4, unitNameTh: "โรงเรียนอื่น", cells: [cell(1, "returned"), cell(2, nil, assigned: false)])],
                       total: 250, offset: 100, pageSize: 100)
     }()
+
+    static func totals(_ assigned: Int, _ sent: Int, _ reviewed: Int, overdue: Int = 0) -> AnnualSummary.Totals {
+        .init(assigned: assigned, sent: sent, reviewed: reviewed, late: 1, missing: assigned - sent, overdue: overdue)
+    }
+
+    static let areaSummary = AnnualSummary(
+        yearBE: 2567, areaCode: 74, totals: totals(4, 3, 2, overdue: 1), result: 3.5,
+        indicators: [.init(id: UUID(uuidString: "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11")!, number: "1.1", nameTh: "ร้อยละ <b>", typeNameTh: "ร้อยละ",
+                           weight: 2, criteria: "[2] --> [3] --> [4] --> [5]", levels: [2, 3, 4, 5], totals: totals(4, 3, 2, overdue: 1),
+                           selfAverage: 3.5, reviewAverage: 4.5)],
+        units: [.init(unitCode: 3, nameTh: "โรงเรียนทดสอบ <b>", totals: totals(2, 1, 1, overdue: 1), result: 2.5),
+                .init(unitCode: 4, nameTh: "โรงเรียนครบ", totals: totals(2, 2, 1), result: 4.5)],
+        areas: [])
 
     @Test func everyPageRendersInBothLanguages() async throws {
         for language in [Language.th, .en] {
@@ -201,6 +220,15 @@ import Testing
         #expect(matrix.contains("★ - 4.00 - นางสมศรี &lt;b&gt;") && matrix.contains("✓ - 3.00 - นายตรวจ ละเอียด") && matrix.contains("<td class=\"band-2\">"))
         #expect(matrix.contains("★ - 5.00 - นางสมศรี") && matrix.contains("รอตรวจ") && matrix.contains("class=\"late\"") && matrix.contains("รอส่ง"))
         #expect(matrix.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1?unit=3\"") && matrix.contains("ส่งกลับแก้ไขแล้ว"))
+        // M19: totals and what remains, the indicator coloured by its criteria, only the unit behind, the filter kept.
+        let summary = try await Self.text(Self.everyPage()[30])
+        #expect(summary.contains("<dd id=\"t-assigned\">4</dd>") && summary.contains("<dd id=\"t-missing\">1</dd>") && summary.contains("3 (75%)"))
+        #expect(summary.contains("<td class=\"num band-3\">4.50</td>") && summary.contains("id=\"unit-3\" class=\"behind\""))
+        #expect(!summary.contains("id=\"unit-4\"") && summary.contains("id=\"show-all-units\"") && summary.contains("value=\"คุณภาพ &lt;b&gt;\""))
+        #expect(summary.contains("href=\"/summary?area=74&amp;d1=%E0%B8%84") && summary.contains("<strong>3.50</strong>") && summary.contains("id=\"menu-summary\""))
+        let nation = try await Self.text(Self.everyPage()[31])
+        #expect(nation.contains("href=\"/summary?area=74\"") && nation.contains("30/40 (75%)") && nation.contains("<td class=\"num band-3\">4.25</td>"))
+        #expect(nation.contains("สพม.กำแพงเพชร &lt;b&gt;") && !nation.contains("id=\"summary-units\""))
         #expect(matrix.contains("2 / 3 (250)") && matrix.contains("matrix?page=1") && matrix.contains("matrix?page=3") && matrix.contains("15 มี.ค. 2567"))
         // The reviewer (M16): the score form with its error and the typed value, the copied file
         // named; no score shown until a review stands.

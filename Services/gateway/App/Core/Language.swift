@@ -185,4 +185,13 @@ let english: [String: String] = [
     "ส่งกลับแก้ไขแล้ว": "Returned for revision", "กำหนดส่ง": "due", "ส่งแล้ว (คะแนนประเมินตนเอง - ผู้ส่ง)": "Sent (self score - sender)",
     "ตรวจแล้ว (ผลการประเมิน - ผู้ตรวจ)": "Reviewed (review score - reviewer)", "ระดับตามเกณฑ์": "criteria level",
     "ยังไม่มีหน่วยงานที่ได้รับมอบหมายให้รายงานตัวชี้วัดนี้": "No unit reports on this indicator yet",
+    "สรุปรายงานผล (รายปี)": "Annual summary", "สรุปรายงานผล": "Summary", "ทั้งประเทศ": "The nation", "เขตพื้นที่": "Area office",
+    "แสดงผล": "Show", "ผลรวม ผลคงเหลือ": "Totals and what remains",
+    "รายงานที่ต้องส่ง": "Reports due", "ส่งแล้ว": "Sent", "คงเหลือ (ยังไม่ส่ง)": "Remaining (not sent)",
+    "เลยกำหนดแล้ว": "Past the due date", "ผลถ่วงน้ำหนักของทั้งเขต (1–5)": "Weighted result of the area (1–5)",
+    "ยังไม่มีรายงานในปีนี้": "No reports this year yet", "เปรียบเทียบเขตพื้นที่": "Areas compared", "คงเหลือ": "Remaining",
+    "ผลถ่วงน้ำหนัก": "Weighted result", "รายตัวชี้วัด": "By indicator", "ลำดับ": "No.", "น้ำหนัก": "Weight",
+    "ส่ง/ตรวจ/ทั้งหมด": "Sent/reviewed/all", "รายหน่วยงาน": "By unit", "แสดงทุกหน่วยงาน": "Show every unit",
+    "เฉพาะหน่วยงานที่ค้างส่งเลยกำหนด": "Only units behind", "ค้างส่งเลยกำหนด": "Behind", "เลยกำหนด": "overdue",
+    "ผลถ่วงน้ำหนัก = Σ (ค่าน้ำหนัก × ค่าเฉลี่ยผลการประเมินในระดับ 1–5) ÷ Σ ค่าน้ำหนัก ของตัวชี้วัดที่ตรวจแล้ว": "Weighted result = Σ (weight × average review score on the 1–5 scale) ÷ Σ weight, over reviewed indicators",
 ]

@@ -84,6 +84,7 @@ struct MenuView {
     var csrf: String
     var views: Bool
     var reviews: Bool
+    var summaries: Bool
     var answersRequests: Bool
     var administers: Bool
 
@@ -91,6 +92,7 @@ struct MenuView {
         csrf = s.csrf
         views = s.has(.view)
         reviews = s.has(.review)
+        summaries = s.has(.viewSummary)
         answersRequests = s.has(.administer) || s.has(.answerRequests)
         administers = s.has(.administer)
     }

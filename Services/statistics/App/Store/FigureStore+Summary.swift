@@ -8,13 +8,13 @@ extension FigureStore {
     /// The slot counts every line of the summary adds up, per unit and indicator (or per area):
     /// assigned, sent, reviewed, late, missing, overdue, the sums of self and review scores.
     static let counts = """
-        count(*) FILTER (WHERE s.assigned)::int,
-        count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed'))::int,
-        count(*) FILTER (WHERE s.state = 'reviewed')::int,
-        count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed') AND s.late)::int,
-        count(*) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed')::int,
+        count(*) FILTER (WHERE s.assigned)::int AS assigned,
+        count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed'))::int AS sent,
+        count(*) FILTER (WHERE s.state = 'reviewed')::int AS reviewed,
+        count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed') AND s.late)::int AS late,
+        count(*) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed')::int AS missing,
         count(*) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed'
-                         AND r.due_on < (now() AT TIME ZONE 'Asia/Bangkok')::date)::int
+                         AND r.due_on < (now() AT TIME ZONE 'Asia/Bangkok')::date)::int AS overdue
         """
 
     /// The indicators taken into account: the year's, of `area` (nil: every area), not hidden,
@@ -92,7 +92,7 @@ extension FigureStore {
                 SELECT *, CASE WHEN score_max > score_min THEN 1 + 4 * (average - score_min) / (score_max - score_min) ELSE average END AS result
                 FROM per)
             SELECT p.area_code, coalesce(d.name_th, ''), count(DISTINCT p.unit_code)::int,
-                   sum(count)::int, sum(count_1)::int, sum(count_2)::int, sum(count_3)::int, sum(count_4)::int, sum(count_5)::int,
+                   sum(assigned)::int, sum(sent)::int, sum(reviewed)::int, sum(late)::int, sum(missing)::int, sum(overdue)::int,
                    (sum(weight * result) FILTER (WHERE result IS NOT NULL) / nullif(sum(weight) FILTER (WHERE result IS NOT NULL), 0))::float8
             FROM scaled p LEFT JOIN unit_directory d ON d.code = p.area_code
             GROUP BY p.area_code, d.name_th ORDER BY p.area_code

@@ -52,4 +52,61 @@ enum FigurePages {
                                      next: page < pages ? link(page + 1) : nil) : nil,
             total: m.total))
     }
+
+    /// A percentage or result as the summary shows it.
+    static func number(_ value: Double?, digits: Int = 2) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "-" }
+
+    /// The annual summary (M19, M21): totals and what remains ("ผลรวม ผลคงเหลือ"), a line per
+    /// indicator and per unit (the units behind marked, or alone), or per area for the nation;
+    /// results coloured by the criteria levels (B6).
+    static func summary(_ sum: AnnualSummary, filter: [String: String], behindOnly: Bool, workgroups: [WorkgroupView], areas: [UnitView],
+                        session s: SessionInfo) -> Response {
+        struct Counts { var assigned, sent, reviewed, late, missing, overdue: Int; var percent: String; var bar: Int }
+        func counts(_ t: AnnualSummary.Totals) -> Counts {
+            Counts(assigned: t.assigned, sent: t.sent, reviewed: t.reviewed, late: t.late, missing: t.missing, overdue: t.overdue,
+                   percent: number(t.sentPercent, digits: 0), bar: Int((t.sentPercent ?? 0).rounded()))
+        }
+        struct IndicatorRow { var number: Int; var code, name, typeName, weight, selfAverage, reviewAverage, band: String; var counts: Counts; var matrix: String }
+        struct UnitRow { var code: Int; var name, result, band: String; var behind: Bool; var counts: Counts }
+        struct AreaRow { var code: Int; var name, result, band: String; var units: Int; var counts: Counts; var link: String }
+        struct Model {
+            var yearBE: Int; var national, areaChosen: Bool; var scope: String; var totals: Counts; var result, band: String
+            var d1, d2, d3, d4: String; var workgroups, areas: [Option]; var behindOnly: Bool; var behindCount: Int
+            var indicators: [IndicatorRow]; var units: [UnitRow]; var areaRows: [AreaRow]; var hasIndicators, hasAreas, empty: Bool
+            var behindLink, allLink: String
+        }
+        let levels = AnnualSummary.resultLevels
+        let indicators = sum.indicators.enumerated().map { n, i in
+            IndicatorRow(number: n + 1, code: i.number, name: i.nameTh, typeName: i.typeNameTh, weight: RoundFigures.average(i.weight),
+                         selfAverage: number(i.selfAverage), reviewAverage: number(i.reviewAverage),
+                         band: i.reviewAverage.map(CriteriaLevels(i.levels).band) ?? "", counts: counts(i.totals),
+                         matrix: "/indicators/\(i.id.uuidString.lowercased())/matrix")
+        }
+        let units = sum.units.filter { !behindOnly || $0.behind }.map {
+            UnitRow(code: $0.unitCode, name: $0.nameTh, result: number($0.result), band: $0.result.map(levels.band) ?? "", behind: $0.behind,
+                    counts: counts($0.totals))
+        }
+        let areaName = Dictionary(areas.map { ($0.code, $0.nameTh) }, uniquingKeysWith: { a, _ in a })
+        let areaRows = sum.areas.map {
+            AreaRow(code: $0.areaCode, name: $0.nameTh.isEmpty ? areaName[$0.areaCode] ?? "" : $0.nameTh, result: number($0.result),
+                    band: $0.result.map(levels.band) ?? "", units: $0.units, counts: counts($0.totals), link: "/summary?area=\($0.areaCode)")
+        }
+        func link(behind: Bool) -> String {
+            var c = URLComponents()
+            c.queryItems = (sum.areaCode != nil && s.user.areaCode == nil ? [URLQueryItem(name: "area", value: String(sum.areaCode!))] : [])
+                + filter.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+                + (behind ? [URLQueryItem(name: "behind", value: "1")] : [])
+            return "/summary" + (c.queryItems!.isEmpty ? "" : "?" + (c.percentEncodedQuery ?? ""))
+        }
+        let scope = sum.areaCode.map { code in "\(code) " + (areaName[code] ?? "") } ?? t("ทั้งประเทศ")
+        return Views.page("summary", title: "สรุปรายงานผล (รายปี)", session: s, Model(
+            yearBE: sum.yearBE, national: s.user.areaCode == nil, areaChosen: sum.areaCode != nil, scope: scope, totals: counts(sum.totals),
+            result: number(sum.result), band: sum.result.map(levels.band) ?? "",
+            d1: filter["d1"] ?? "", d2: filter["d2"] ?? "", d3: filter["d3"] ?? "", d4: filter["d4"] ?? "",
+            workgroups: workgroups.map { Option(value: String($0.id), label: $0.nameTh, selected: filter["workgroup"] == String($0.id)) },
+            areas: areas.map { Option(value: String($0.code), label: "\($0.code) \($0.nameTh)", selected: $0.code == sum.areaCode) },
+            behindOnly: behindOnly, behindCount: sum.units.filter(\.behind).count, indicators: indicators, units: units, areaRows: areaRows,
+            hasIndicators: !indicators.isEmpty, hasAreas: !areaRows.isEmpty,
+            empty: sum.totals.assigned == 0 && sum.indicators.isEmpty && sum.areas.isEmpty, behindLink: link(behind: true), allLink: link(behind: false)))
+    }
 }
