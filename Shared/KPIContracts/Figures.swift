@@ -171,6 +171,7 @@ public struct AnnualSummary: Codable, Sendable, Equatable {
     public var yearBE: Int
     /// nil: the nation, compared by area.
     public var areaCode: Int?
+    public var areaNameTh: String
     public var totals: Totals
     /// The weighted result of every unit's results together, on the 1–5 scale.
     public var result: Double?
@@ -178,8 +179,9 @@ public struct AnnualSummary: Codable, Sendable, Equatable {
     public var units: [UnitLine]
     public var areas: [AreaLine]
 
-    public init(yearBE: Int, areaCode: Int?, totals: Totals, result: Double?, indicators: [IndicatorLine], units: [UnitLine], areas: [AreaLine]) {
-        self.yearBE = yearBE; self.areaCode = areaCode; self.totals = totals; self.result = result; self.indicators = indicators
+    public init(yearBE: Int, areaCode: Int?, areaNameTh: String = "", totals: Totals, result: Double?, indicators: [IndicatorLine], units: [UnitLine],
+                areas: [AreaLine]) {
+        self.yearBE = yearBE; self.areaCode = areaCode; self.areaNameTh = areaNameTh; self.totals = totals; self.result = result; self.indicators = indicators
         self.units = units; self.areas = areas
     }
 

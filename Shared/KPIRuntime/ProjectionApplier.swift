@@ -102,11 +102,19 @@ enum Inbox {
     }
 
     /// Registers the service's projections and gives events recorded before the inbox was kept
-    /// per projection to each of them.
-    static func prepare(_ projections: [Projection], database: ServiceDatabase) async throws {
+    /// per projection to each of them. Returns the projections that are new to a service that
+    /// has consumed before: they missed the history and are marked `needs_replay`.
+    @discardableResult
+    static func prepare(_ projections: [Projection], database: ServiceDatabase) async throws -> [String] {
         let names = "{" + projections.map(\.name).joined(separator: ",") + "}"
-        _ = try await database.transaction { tx in
-            try await tx.execute("INSERT INTO projections (name) SELECT unnest(\(names)::text[]) ON CONFLICT DO NOTHING")
+        return try await database.transaction { tx in
+            let consumedBefore = try await tx.query("SELECT EXISTS (SELECT 1 FROM inbox)").decode(Bool.self).first ?? false
+            let added = try await tx.query("""
+                INSERT INTO projections (name) SELECT unnest(\(names)::text[]) ON CONFLICT DO NOTHING RETURNING name
+                """).decode(String.self)
+            if consumedBefore && !added.isEmpty {
+                try await tx.execute("UPDATE projections SET needs_replay = true WHERE name = ANY(\("{" + added.joined(separator: ",") + "}")::text[])")
+            }
             try await tx.execute("""
                 INSERT INTO inbox (projection, event_id, event_type, source, topic, partition, "offset", applied_at)
                 SELECT p, event_id, event_type, source, topic, partition, "offset", applied_at
@@ -114,6 +122,7 @@ enum Inbox {
                 ON CONFLICT DO NOTHING
                 """)
             try await tx.execute("DELETE FROM inbox WHERE projection = ''")
+            return consumedBefore ? added : []
         }
     }
 }

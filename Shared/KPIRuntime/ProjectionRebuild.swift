@@ -43,7 +43,7 @@ struct ProjectionRebuild {
         do {
             applied += try await replay(consumer, applier, from: &next, until: try await consumer.watermarks(topics: partitions))
             try await database.transaction { tx in
-                try await tx.execute("UPDATE projections SET rebuilding_since = NULL WHERE name = \(projection.name)")
+                try await tx.execute("UPDATE projections SET rebuilding_since = NULL, needs_replay = false WHERE name = \(projection.name)")
             }
             applied += try await replay(consumer, applier, from: &next, until: try await consumer.watermarks(topics: partitions))
         } catch {

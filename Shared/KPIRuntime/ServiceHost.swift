@@ -121,7 +121,10 @@ public enum ServiceHost {
 
         let runtime = ServiceRuntime(config: config, logger: logger, metrics: metrics, database: database, producer: producer)
         if !definition.projections.isEmpty, let database, let producer {
-            try await Inbox.prepare(definition.projections, database: database)
+            for name in try await Inbox.prepare(definition.projections, database: database) {
+                logger.warning("new projection: it missed the history the consumer group already read; replay it with `\(definition.name) rebuild \(name)`",
+                               metadata: ["projection": "\(name)"])
+            }
             let consumer = EventConsumer(config: config, projections: definition.projections, database: database, producer: producer,
                                          metrics: metrics, logger: logger)
             services.append(consumer)

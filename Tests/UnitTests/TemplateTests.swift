@@ -224,6 +224,7 @@ import Testing
         let summary = try await Self.text(Self.everyPage()[30])
         #expect(summary.contains("<dd id=\"t-assigned\">4</dd>") && summary.contains("<dd id=\"t-missing\">1</dd>") && summary.contains("3 (75%)"))
         #expect(summary.contains("<td class=\"num band-3\">4.50</td>") && summary.contains("id=\"unit-3\" class=\"behind\""))
+        #expect(summary.contains("1 (เลยกำหนด 1)") && !summary.contains("(เลยกำหนด 0)"))
         #expect(!summary.contains("id=\"unit-4\"") && summary.contains("id=\"show-all-units\"") && summary.contains("value=\"คุณภาพ &lt;b&gt;\""))
         #expect(summary.contains("href=\"/summary?area=74&amp;d1=%E0%B8%84") && summary.contains("<strong>3.50</strong>") && summary.contains("id=\"menu-summary\""))
         let nation = try await Self.text(Self.everyPage()[31])

@@ -186,7 +186,7 @@ let english: [String: String] = [
     "ตรวจแล้ว (ผลการประเมิน - ผู้ตรวจ)": "Reviewed (review score - reviewer)", "ระดับตามเกณฑ์": "criteria level",
     "ยังไม่มีหน่วยงานที่ได้รับมอบหมายให้รายงานตัวชี้วัดนี้": "No unit reports on this indicator yet",
     "สรุปรายงานผล (รายปี)": "Annual summary", "สรุปรายงานผล": "Summary", "ทั้งประเทศ": "The nation", "เขตพื้นที่": "Area office",
-    "แสดงผล": "Show", "ผลรวม ผลคงเหลือ": "Totals and what remains",
+    "แสดงผล": "Show", "ตัวกรอง": "Filters", "ผลรวม ผลคงเหลือ": "Totals and what remains",
     "รายงานที่ต้องส่ง": "Reports due", "ส่งแล้ว": "Sent", "คงเหลือ (ยังไม่ส่ง)": "Remaining (not sent)",
     "เลยกำหนดแล้ว": "Past the due date", "ผลถ่วงน้ำหนักของทั้งเขต (1–5)": "Weighted result of the area (1–5)",
     "ยังไม่มีรายงานในปีนี้": "No reports this year yet", "เปรียบเทียบเขตพื้นที่": "Areas compared", "คงเหลือ": "Remaining",

@@ -53,7 +53,8 @@ extension FigureStore {
             GROUP BY s.unit_code, s.indicator_id
             """).decode((Int, UUID, Int, Int, Int, Int, Int, Int, Double?, Double?).self)
         let names = Dictionary(try await db.query("""
-            SELECT code, name_th FROM unit_directory WHERE code = ANY(string_to_array(nullif(\(Set(rows.map { $0.0 }).map(String.init).joined(separator: ",")), ''), ',')::int[])
+            SELECT code, name_th FROM unit_directory
+            WHERE code = ANY(string_to_array(nullif(\((Set(rows.map { $0.0 }).union([area])).map(String.init).joined(separator: ",")), ''), ',')::int[])
             """).decode((Int, String).self), uniquingKeysWith: { a, _ in a })
         let byId = Dictionary(indicators.map { ($0.0, $0) }, uniquingKeysWith: { a, _ in a })
         let cells = rows.map { r in
@@ -74,7 +75,7 @@ extension FigureStore {
             AnnualSummary.UnitLine(unitCode: unit, nameTh: names[unit] ?? "", totals: SummaryMath.add(mine.map(\.totals)),
                                    result: SummaryMath.result(mine, scales: scales))
         }.sorted { $0.unitCode < $1.unitCode }
-        return AnnualSummary(yearBE: yearBE, areaCode: area, totals: SummaryMath.add(cells.map(\.totals)),
+        return AnnualSummary(yearBE: yearBE, areaCode: area, areaNameTh: names[area] ?? "", totals: SummaryMath.add(cells.map(\.totals)),
                              result: SummaryMath.result(cells, scales: scales), indicators: lines, units: units, areas: [])
     }
 

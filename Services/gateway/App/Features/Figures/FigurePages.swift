@@ -29,10 +29,10 @@ enum FigurePages {
                 var lines: [Line] = []
                 let sent = c.state == "waiting" || c.state == "reviewed"
                 if sent, let own = c.selfScore {
-                    lines.append(Line(text: "★ - \(score(own)) - \(c.reporter.flatMap { names[$0] } ?? "-")", kind: "self"))
+                    lines.append(Line(text: "★ - \(score(own)) - \(c.reporter.flatMap { names[$0.lowercased()] } ?? "-")", kind: "self"))
                 }
                 if c.state == "reviewed", let given = c.reviewScore {
-                    lines.append(Line(text: "✓ - \(score(given)) - \(c.reviewer.flatMap { names[$0] } ?? "-")", kind: "review"))
+                    lines.append(Line(text: "✓ - \(score(given)) - \(c.reviewer.flatMap { names[$0.lowercased()] } ?? "-")", kind: "review"))
                 }
                 if c.state == "waiting" { lines.append(Line(text: t("รอตรวจ"), kind: "waiting")) }
                 if c.state == "returned" { lines.append(Line(text: t("ส่งกลับแก้ไขแล้ว"), kind: "returned")) }
@@ -61,16 +61,16 @@ enum FigurePages {
     /// results coloured by the criteria levels (B6).
     static func summary(_ sum: AnnualSummary, filter: [String: String], behindOnly: Bool, workgroups: [WorkgroupView], areas: [UnitView],
                         session s: SessionInfo) -> Response {
-        struct Counts { var assigned, sent, reviewed, late, missing, overdue: Int; var percent: String; var bar: Int }
+        struct Counts { var assigned, sent, reviewed, late, missing, overdue: Int; var percent: String; var bar: Int; var overdueShown: Int? }
         func counts(_ t: AnnualSummary.Totals) -> Counts {
             Counts(assigned: t.assigned, sent: t.sent, reviewed: t.reviewed, late: t.late, missing: t.missing, overdue: t.overdue,
-                   percent: number(t.sentPercent, digits: 0), bar: Int((t.sentPercent ?? 0).rounded()))
+                   percent: number(t.sentPercent, digits: 0), bar: Int((t.sentPercent ?? 0).rounded()), overdueShown: t.overdue > 0 ? t.overdue : nil)
         }
         struct IndicatorRow { var number: Int; var code, name, typeName, weight, selfAverage, reviewAverage, band: String; var counts: Counts; var matrix: String }
         struct UnitRow { var code: Int; var name, result, band: String; var behind: Bool; var counts: Counts }
         struct AreaRow { var code: Int; var name, result, band: String; var units: Int; var counts: Counts; var link: String }
         struct Model {
-            var yearBE: Int; var national, areaChosen: Bool; var scope: String; var totals: Counts; var result, band: String
+            var yearBE: Int; var national, areaChosen, filtered: Bool; var scope: String; var totals: Counts; var result, band: String
             var d1, d2, d3, d4: String; var workgroups, areas: [Option]; var behindOnly: Bool; var behindCount: Int
             var indicators: [IndicatorRow]; var units: [UnitRow]; var areaRows: [AreaRow]; var hasIndicators, hasAreas, empty: Bool
             var behindLink, allLink: String
@@ -98,9 +98,10 @@ enum FigurePages {
                 + (behind ? [URLQueryItem(name: "behind", value: "1")] : [])
             return "/summary" + (c.queryItems!.isEmpty ? "" : "?" + (c.percentEncodedQuery ?? ""))
         }
-        let scope = sum.areaCode.map { code in "\(code) " + (areaName[code] ?? "") } ?? t("ทั้งประเทศ")
+        let scope = sum.areaCode.map { code in "\(code) " + (sum.areaNameTh.isEmpty ? areaName[code] ?? "" : sum.areaNameTh) } ?? t("ทั้งประเทศ")
         return Views.page("summary", title: "สรุปรายงานผล (รายปี)", session: s, Model(
-            yearBE: sum.yearBE, national: s.user.areaCode == nil, areaChosen: sum.areaCode != nil, scope: scope, totals: counts(sum.totals),
+            yearBE: sum.yearBE, national: s.user.areaCode == nil, areaChosen: sum.areaCode != nil, filtered: filter.values.contains { !$0.isEmpty },
+            scope: scope, totals: counts(sum.totals),
             result: number(sum.result), band: sum.result.map(levels.band) ?? "",
             d1: filter["d1"] ?? "", d2: filter["d2"] ?? "", d3: filter["d3"] ?? "", d4: filter["d4"] ?? "",
             workgroups: workgroups.map { Option(value: String($0.id), label: $0.nameTh, selected: filter["workgroup"] == String($0.id)) },

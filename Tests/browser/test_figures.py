@@ -1,0 +1,102 @@
+"""The figures in real Chromium at a phone's width (M6, M11, M19): a round's counters on the
+indicator list, the all-rounds matrix and its "เปิด", the annual summary; each page kept as a
+screenshot in KPI_TEST_ARTIFACTS (run/test/artifacts)."""
+import base64
+import os
+import time
+
+from selenium.webdriver.common.by import By
+
+from conftest import BASE, DEMO_PASSWORD, sign_in, submit
+from test_catalogue import PDF, choose_year, define_indicator
+from test_reports import wait_for
+
+ARTIFACTS = os.environ.get("KPI_TEST_ARTIFACTS", os.path.join(os.path.dirname(__file__), "..", "..", "run", "test", "artifacts"))
+
+
+def keep(browser, name):
+    """A screenshot of the whole page, beyond the phone's screen, for people to look at."""
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    size = browser.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 8000), "scale": 1}})
+    with open(os.path.join(ARTIFACTS, name + ".png"), "wb") as f:
+        f.write(base64.b64decode(shot["data"]))
+
+
+def until_text(browser, url, element_id, wanted, seconds=20):
+    """Reloads `url` until the element's text contains `wanted`: statistics learns from events."""
+    deadline = time.time() + seconds
+    while True:
+        browser.get(url)
+        found = browser.find_elements(By.ID, element_id)
+        text = found[0].text if found else ""
+        if wanted in text or time.time() > deadline:
+            assert wanted in text, f"{element_id} on {url} says {text!r}, not {wanted!r}"
+            return found[0]
+        time.sleep(0.5)
+
+
+def test_counters_matrix_and_summary_follow_a_report_and_its_review(browser):
+    # The district opens round 1 for the demo school; the school sends 4; the district gives 3.
+    number = define_indicator(browser, 5, "2")
+    submit(browser, browser.find_element(By.ID, f"open-{number}-1"))
+    submit(browser, browser.find_element(By.ID, f"gear-{number}-1"))
+    browser.find_element(By.ID, "unit-1").click()
+    submit(browser, browser.find_element(By.ID, "save-units"))
+    browser.delete_all_cookies()
+
+    sign_in(browser, "demo-school", DEMO_PASSWORD)
+    choose_year(browser)
+    submit(browser, wait_for(browser, f"report-{number}-1", BASE + "/indicators"))
+    path = os.path.join(ARTIFACTS, "evidence.pdf")
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(PDF)
+    browser.find_element(By.ID, "description1").send_keys("รายงานผลการดำเนินงาน")
+    browser.find_element(By.ID, "file1").send_keys(path)
+    browser.find_element(By.ID, "selfScore").send_keys("4")
+    browser.find_element(By.ID, "confirm-yes").click()
+    submit(browser, browser.find_element(By.ID, "submit-report"))
+    report_url = browser.current_url.split("?")[0]
+    browser.delete_all_cookies()
+
+    sign_in(browser, "demo-district", DEMO_PASSWORD)
+    choose_year(browser)
+    deadline = time.time() + 20
+    while not browser.find_elements(By.ID, "review-form") and time.time() < deadline:
+        browser.get(f"{report_url}?unit=1")
+        time.sleep(0.3)
+    browser.find_element(By.ID, "reviewScore").send_keys("3")
+    submit(browser, browser.find_element(By.ID, "submit-review"))
+    assert browser.find_element(By.ID, "review-result").text == "ตรวจสอบข้อมูลแล้ว ผลการประเมิน : 3 คะแนน"
+
+    # M6: "รอบ 6 เดือน -- [1/1/1] --- [4, 3]" once statistics has both events.
+    row = until_text(browser, BASE + "/indicators", f"indicator-{number}", "[1/1/1] --- [4, 3]")
+    assert "ตรงเวลา 1 · ล่าช้า 0" in row.text
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
+    keep(browser, "indicator-list-counters")
+
+    # M11: the unit's cell with the school's and the reviewer's scores and names; "เปิด" opens the report.
+    submit(browser, browser.find_element(By.ID, f"matrix-{number}"))
+    cell = browser.find_element(By.CSS_SELECTOR, "#unit-1 td")
+    assert "★ - 4.00 - นายครูสาธิต รายงานข้อมูล" in cell.text and "✓ - 3.00 - นายศึกษานิเทศก์ สาธิต" in cell.text
+    assert "band-2" in cell.get_attribute("class")  # 3 reaches the second of [2] --> [3] --> [4] --> [5]
+    assert "รอส่ง" in browser.find_element(By.CSS_SELECTOR, "#unit-1 td:nth-of-type(2)").text or \
+        browser.find_element(By.CSS_SELECTOR, "#unit-1 td:nth-of-type(2)").text == "—"
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
+    keep(browser, "matrix")
+    submit(browser, cell.find_element(By.LINK_TEXT, "เปิด"))
+    assert browser.find_element(By.ID, "evidence-1").text == "evidence.pdf"
+    assert "รายงานผลการดำเนินงาน" in browser.page_source
+
+    # M19: the area's summary, filtered to this indicator's D1; the school's line and the indicator's.
+    browser.get(BASE + "/summary")
+    assert browser.find_element(By.ID, "menu-summary").text == "สรุปรายงานผล"
+    line = browser.find_element(By.ID, f"indicator-{number}")
+    assert "1/1/1" in line.text and "3.00" in line.text
+    assert "band-2" in line.find_element(By.CSS_SELECTOR, "td:last-child").get_attribute("class")
+    assert browser.find_element(By.ID, "unit-1")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
+    keep(browser, "annual-summary")
