@@ -121,6 +121,25 @@ extension IntegrationSuite {
         #expect(unknown.status == 2 && unknown.output.contains("unit_directory, unit_totals"))
     }
 
+    @Test("a projection new to a service that has consumed before is marked for replay until a rebuild fills it")
+    func newProjectionNeedsReplay() async throws {
+        let stats = ServiceProcess("statistics", port: 18085)
+        try await withServices([ServiceProcess("identity", port: 18081), stats]) {
+            try await eventually("statistics applied some event") { try await Admin.int("SELECT count(*)::int FROM statistics.inbox") > 0 }
+        }
+        // As if report_figures came with an update: this database has never heard of it.
+        try await TestEnvironment.admin.execute("DELETE FROM statistics.projections WHERE name = 'report_figures'")
+        let marked = "SELECT count(*)::int FROM statistics.projections WHERE name = 'report_figures' AND needs_replay"
+        try await withServices([stats]) {
+            #expect(try await Admin.int(PostgresQuery(unsafeSQL: marked)) == 1)
+            let result = try await stats.command(["rebuild", "report_figures"])
+            #expect(result.status == 0, "\(result.output)")
+            #expect(try await Admin.int(PostgresQuery(unsafeSQL: marked)) == 0)
+        }
+        // A projection present from the first start is never marked.
+        #expect(try await Admin.int("SELECT count(*)::int FROM statistics.projections WHERE needs_replay") == 0)
+    }
+
     @Test("catalogue's seed fiscal years go out as events, like identity's seed units")
     func seedYearsAreEvents() async throws {
         try await withServices([ServiceProcess("catalogue", port: 18082)]) {
