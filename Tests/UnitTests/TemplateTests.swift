@@ -135,6 +135,12 @@ import Testing
             FigurePages.summary(AnnualSummary(yearBE: 2567, areaCode: nil, totals: totals(40, 30, 20, overdue: 5), result: nil, indicators: [], units: [],
                                               areas: [.init(areaCode: 74, nameTh: "สพม.กำแพงเพชร <b>", units: 34, totals: totals(40, 30, 20, overdue: 5), result: 4.25)]),
                                 filter: [:], behindOnly: false, workgroups: [], areas: [], session: session),
+            // [32] the public statistics of the nation (no one signed in), [33] of one area.
+            html(FigurePages.publicStatistics(AnnualSummary(yearBE: 2567, areaCode: nil, totals: totals(40, 30, 20), result: nil, indicators: [],
+                                                            units: [], areas: [.init(areaCode: 74, nameTh: "สพม.กำแพงเพชร <b>", units: 34,
+                                                                                     totals: totals(40, 30, 20), result: 4.25)]),
+                                              years: [2566, 2567], session: nil)),
+            html(FigurePages.publicStatistics(areaSummary, years: [2567], session: nil)),
         ]
     }
 
@@ -151,6 +157,10 @@ import Testing
                              Matrix.Row(unitCode: 4, unitNameTh: "โรงเรียนอื่น", cells: [cell(1, "returned"), cell(2, nil, assigned: false)])],
                       total: 250, offset: 100, pageSize: 100)
     }()
+
+    static func html(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
 
     static func totals(_ assigned: Int, _ sent: Int, _ reviewed: Int, overdue: Int = 0) -> AnnualSummary.Totals {
         .init(assigned: assigned, sent: sent, reviewed: reviewed, late: 1, missing: assigned - sent, overdue: overdue)
@@ -230,6 +240,14 @@ import Testing
         let nation = try await Self.text(Self.everyPage()[31])
         #expect(nation.contains("href=\"/summary?area=74\"") && nation.contains("30/40 (75%)") && nation.contains("<td class=\"num band-3\">4.25</td>"))
         #expect(nation.contains("สพม.กำแพงเพชร &lt;b&gt;") && !nation.contains("id=\"summary-units\""))
+        // M20: the nation's areas as an SVG chart (labels escaped) and a table linking each area; no menu of a user.
+        let nationPage = try await Self.text(Self.everyPage()[32])
+        #expect(nationPage.contains("<svg xmlns=\"http://www.w3.org/2000/svg\"") && nationPage.contains("74 สพม.กำแพงเพชร &lt;b&gt;</text>"))
+        #expect(nationPage.contains("width=\"187.5\"") && nationPage.contains("href=\"/statistics?year=2567&amp;area=74\""))
+        #expect(nationPage.contains("href=\"/statistics?year=2566\"") && nationPage.contains("<strong>2567</strong>") && !nationPage.contains("name=\"csrf\""))
+        let areaPage = try await Self.text(Self.everyPage()[33])
+        #expect(areaPage.contains("id=\"statistics-units\"") && areaPage.contains("1.1 ร้อยละ &lt;b&gt;</text>") && areaPage.contains("id=\"to-nation\""))
+        #expect(!areaPage.contains("นางสมศรี") && areaPage.contains("<strong id=\"p-result\">3.50</strong>"))
         #expect(matrix.contains("2 / 3 (250)") && matrix.contains("matrix?page=1") && matrix.contains("matrix?page=3") && matrix.contains("15 มี.ค. 2567"))
         // The reviewer (M16): the score form with its error and the typed value, the copied file
         // named; no score shown until a review stands.

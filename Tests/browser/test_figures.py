@@ -1,9 +1,12 @@
-"""The figures in real Chromium at a phone's width (M6, M11, M19): a round's counters on the
-indicator list, the all-rounds matrix and its "เปิด", the annual summary; each page kept as a
-screenshot in KPI_TEST_ARTIFACTS (run/test/artifacts)."""
+"""The figures in real Chromium at a phone's width (M6, M11, M19, M20): a round's counters on
+the indicator list, the all-rounds matrix and its "เปิด", the annual summary, the public
+statistics; each page kept as a screenshot in KPI_TEST_ARTIFACTS (run/test/artifacts)."""
 import base64
 import os
+import re
 import time
+
+import requests
 
 from selenium.webdriver.common.by import By
 
@@ -100,3 +103,27 @@ def test_counters_matrix_and_summary_follow_a_report_and_its_review(browser):
     assert browser.find_element(By.ID, "unit-1")
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
     keep(browser, "annual-summary")
+
+
+def test_public_statistics_without_sign_in_are_cacheable(browser):
+    # M20: the nation by area, an area by indicator and unit; no one signed in.
+    browser.get(BASE + "/statistics")
+    assert browser.find_element(By.ID, "menu-statistics")
+    assert browser.find_element(By.CSS_SELECTOR, "#statistics-chart svg")
+    submit(browser, browser.find_element(By.CSS_SELECTOR, "#area-74 a"))
+    assert "74" in browser.find_element(By.ID, "statistics-scope").text
+    assert browser.find_element(By.ID, "statistics-units")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
+    keep(browser, "public-statistics-area")
+    # No name of a person on it: the demo accounts' names never appear.
+    assert "ครูสาธิต" not in browser.page_source and "ศึกษานิเทศก์ สาธิต" not in browser.page_source
+
+    # Cacheable: an ETag, public for a minute, 304 when the browser has it; the JSON API alike.
+    page = requests.get(BASE + "/statistics?area=74")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "public, max-age=60" and page.headers["ETag"]
+    again = requests.get(BASE + "/statistics?area=74", headers={"If-None-Match": page.headers["ETag"]})
+    assert again.status_code == 304 and not again.content
+    year = re.search(r"ปีงบประมาณ (\d{4})", page.text).group(1)
+    api = requests.get(f"{BASE}/api/v1/statistics/figures?year={year}&area=74")
+    assert api.status_code == 200 and api.json()["areaCode"] == 74 and api.headers["ETag"]
+    assert requests.get(f"{BASE}/api/v1/statistics/figures?year=x").status_code == 400

@@ -10,6 +10,21 @@ enum Routes {
         let figures = FigureStore(db: db)
         router.get("/public/units") { _, _ in try jsonResponse(try await UnitTotals.summary(db)) }
 
+        // Public figures (M20), for everyone: a year's progress and results, by area for the
+        // nation, by indicator and unit for one area (?year=&area=). No person is named in them.
+        router.get("/public/figures") { request, _ in
+            let q = request.uri.queryParameters
+            guard let year = q.get("year").flatMap({ Int($0) }) else { throw Problem(status: .badRequest, detail: "year is required") }
+            if let area = q.get("area").flatMap({ Int($0) }) {
+                return try jsonResponse(try await figures.areaSummary(yearBE: year, area: area, filter: SummaryFilter()))
+            }
+            return try jsonResponse(try await figures.nationalSummary(yearBE: year, filter: SummaryFilter()))
+        }
+        // The years that have figures, oldest first (the public page's year links).
+        router.get("/public/years") { _, _ in
+            let years: [Int] = try await db.query("SELECT DISTINCT year_be FROM fig_indicators WHERE status <> 'hidden' ORDER BY 1").decode(Int.self)
+            return try jsonResponse(years)
+        }
         // The indicator list's counters (?year=&area=).
         router.get("/figures/rounds") { request, context in
             let actor = try context.require(.view)

@@ -194,4 +194,8 @@ let english: [String: String] = [
     "ส่ง/ตรวจ/ทั้งหมด": "Sent/reviewed/all", "รายหน่วยงาน": "By unit", "แสดงทุกหน่วยงาน": "Show every unit",
     "เฉพาะหน่วยงานที่ค้างส่งเลยกำหนด": "Only units behind", "ค้างส่งเลยกำหนด": "Behind", "เลยกำหนด": "overdue",
     "ผลถ่วงน้ำหนัก = Σ (ค่าน้ำหนัก × ค่าเฉลี่ยผลการประเมินในระดับ 1–5) ÷ Σ ค่าน้ำหนัก ของตัวชี้วัดที่ตรวจแล้ว": "Weighted result = Σ (weight × average review score on the 1–5 scale) ÷ Σ weight, over reviewed indicators",
+    "สถิติผลการรายงานตัวชี้วัด": "Indicator reporting statistics", "ความก้าวหน้าการรายงานรายเขตพื้นที่": "Reporting progress by area office",
+    "ความก้าวหน้าการรายงานรายตัวชี้วัด": "Reporting progress by indicator",
+    "แถบเข้ม: ส่งแล้ว · แถบอ่อน: ตรวจแล้ว (ร้อยละของรายงานที่ต้องส่ง) · ตัวเลขท้ายแถบ: ผลการประเมิน": "Dark bar: sent · light bar: reviewed (share of the reports due) · the number after a bar: the result",
+    "สถิติ": "Statistics",
 ]

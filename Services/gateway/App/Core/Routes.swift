@@ -25,6 +25,7 @@ enum Routes {
         ReportRoutes.register(on: router, upstreams: upstreams)
         ReviewRoutes.register(on: router, upstreams: upstreams)
         FigureRoutes.register(on: router, upstreams: upstreams)
+        PublicStatisticsRoutes.register(on: router, upstreams: upstreams)
         PublicAPIRoutes.register(on: router, upstreams: upstreams)
     }
 }

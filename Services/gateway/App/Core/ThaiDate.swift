@@ -33,4 +33,11 @@ enum ThaiDate {
         let t = calendar.dateComponents([.hour, .minute], from: date)
         return self.date(date, in: language) + String(format: " %02d:%02d", t.hour ?? 0, t.minute ?? 0)
     }
+
+    /// The fiscal year (ปีงบประมาณ, พ.ศ.) a day falls in: it starts on 1 October, so
+    /// 1 Oct 2023 is in 2567.
+    static func fiscalYearBE(_ date: Date) -> Int {
+        let d = calendar.dateComponents([.year, .month], from: date)
+        return (d.year ?? 0) + 543 + ((d.month ?? 1) >= 10 ? 1 : 0)
+    }
 }

@@ -48,10 +48,15 @@ enum Views {
     /// width first, the menu the session's rights allow).
     static func page(_ template: String, title: String, session: SessionInfo? = nil, status: HTTPResponse.Status = .ok,
                      _ model: Any = [String: String]()) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: html(template, title: title, session: session, model))))
+    }
+
+    /// The whole page as text (for a page that computes its own ETag from its bytes).
+    static func html(_ template: String, title: String, session: SessionInfo? = nil, _ model: Any = [String: String]()) -> String {
         let layout = LayoutView(lang: Language.current.rawValue, title: t(title), content: render(template, model),
                                 menu: session.map(MenuView.init), english: Language.current == .en)
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: render("layout", layout))))
+        return render("layout", layout)
     }
 }
 

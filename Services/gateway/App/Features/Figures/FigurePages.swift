@@ -53,6 +53,55 @@ enum FigurePages {
             total: m.total))
     }
 
+    /// A line's counts as the summary and the public page show them.
+    struct Counts { var assigned, sent, reviewed, late, missing, overdue: Int; var percent: String; var bar: Int; var overdueShown: Int? }
+
+    static func counts(_ t: AnnualSummary.Totals) -> Counts {
+        Counts(assigned: t.assigned, sent: t.sent, reviewed: t.reviewed, late: t.late, missing: t.missing, overdue: t.overdue,
+               percent: number(t.sentPercent, digits: 0), bar: Int((t.sentPercent ?? 0).rounded()), overdueShown: t.overdue > 0 ? t.overdue : nil)
+    }
+
+    /// Shares of a line's assigned reports sent and reviewed, for a chart.
+    static func bar(_ label: String, _ t: AnnualSummary.Totals, result: Double?) -> BarChart.Row {
+        let all = Double(max(1, t.assigned))
+        return BarChart.Row(label: label, sent: Double(min(t.sent, t.assigned)) * 100 / all, reviewed: Double(min(t.reviewed, t.assigned)) * 100 / all,
+                            note: (t.sentPercent.map { number($0, digits: 0) + "%" } ?? "-") + (result.map { " · " + number($0) } ?? ""))
+    }
+
+    /// The public statistics page (M20): no person named; the nation by area, or one area by
+    /// indicator and unit; charts as SVG.
+    static func publicStatistics(_ sum: AnnualSummary, years: [Int], session s: SessionInfo?) -> String {
+        struct Year { var year: Int; var href: String; var current: Bool }
+        struct Line { var code, name, result, band, href: String; var units: Int?; var counts: Counts }
+        struct Model {
+            var yearBE: Int; var years: [Year]; var scope: String; var national: Bool; var totals: Counts; var result, band: String
+            var chart, chartTitle: String; var areas, indicators, units: [Line]; var empty: Bool
+        }
+        let levels = AnnualSummary.resultLevels
+        let areaParam = sum.areaCode.map { "&area=\($0)" } ?? ""
+        let areas = sum.areas.map {
+            Line(code: String($0.areaCode), name: $0.nameTh, result: number($0.result), band: $0.result.map(levels.band) ?? "",
+                 href: "/statistics?year=\(sum.yearBE)&area=\($0.areaCode)", units: $0.units, counts: counts($0.totals))
+        }
+        let indicators = sum.indicators.map {
+            Line(code: $0.number, name: $0.nameTh, result: number($0.reviewAverage), band: $0.reviewAverage.map(CriteriaLevels($0.levels).band) ?? "",
+                 href: "", units: nil, counts: counts($0.totals))
+        }
+        let units = sum.units.map {
+            Line(code: String($0.unitCode), name: $0.nameTh, result: number($0.result), band: $0.result.map(levels.band) ?? "", href: "",
+                 units: nil, counts: counts($0.totals))
+        }
+        let chartTitle = sum.areaCode == nil ? t("ความก้าวหน้าการรายงานรายเขตพื้นที่") : t("ความก้าวหน้าการรายงานรายตัวชี้วัด")
+        let chart = sum.areaCode == nil
+            ? BarChart.svg(sum.areas.map { bar("\($0.areaCode) \($0.nameTh)", $0.totals, result: $0.result) }, title: chartTitle)
+            : BarChart.svg(sum.indicators.map { bar("\($0.number) \($0.nameTh)", $0.totals, result: $0.reviewAverage) }, title: chartTitle)
+        return Views.html("statistics", title: "สถิติผลการรายงานตัวชี้วัด", session: s, Model(
+            yearBE: sum.yearBE, years: years.map { Year(year: $0, href: "/statistics?year=\($0)" + areaParam, current: $0 == sum.yearBE) },
+            scope: sum.areaCode.map { "\($0) \(sum.areaNameTh)" } ?? t("ทั้งประเทศ"), national: sum.areaCode == nil,
+            totals: counts(sum.totals), result: number(sum.result), band: sum.result.map(levels.band) ?? "", chart: chart, chartTitle: chartTitle,
+            areas: areas, indicators: indicators, units: units, empty: sum.totals.assigned == 0))
+    }
+
     /// A percentage or result as the summary shows it.
     static func number(_ value: Double?, digits: Int = 2) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "-" }
 
@@ -61,11 +110,6 @@ enum FigurePages {
     /// results coloured by the criteria levels (B6).
     static func summary(_ sum: AnnualSummary, filter: [String: String], behindOnly: Bool, workgroups: [WorkgroupView], areas: [UnitView],
                         session s: SessionInfo) -> Response {
-        struct Counts { var assigned, sent, reviewed, late, missing, overdue: Int; var percent: String; var bar: Int; var overdueShown: Int? }
-        func counts(_ t: AnnualSummary.Totals) -> Counts {
-            Counts(assigned: t.assigned, sent: t.sent, reviewed: t.reviewed, late: t.late, missing: t.missing, overdue: t.overdue,
-                   percent: number(t.sentPercent, digits: 0), bar: Int((t.sentPercent ?? 0).rounded()), overdueShown: t.overdue > 0 ? t.overdue : nil)
-        }
         struct IndicatorRow { var number: Int; var code, name, typeName, weight, selfAverage, reviewAverage, band: String; var counts: Counts; var matrix: String }
         struct UnitRow { var code: Int; var name, result, band: String; var behind: Bool; var counts: Counts }
         struct AreaRow { var code: Int; var name, result, band: String; var units: Int; var counts: Counts; var link: String }

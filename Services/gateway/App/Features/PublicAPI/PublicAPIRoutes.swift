@@ -15,6 +15,8 @@ enum PublicAPIRoutes {
         }
         api.get("/years") { _, _ in try await upstreams.forward(.catalogue, "/years") }
         api.get("/statistics/units") { _, _ in try await upstreams.forward(.statistics, "/public/units") }
+        // A year's figures (M20): the nation by area, or one area by indicator and unit; cached as the page is.
+        api.get("/statistics/figures") { request, _ in try await PublicStatisticsRoutes.api(request, upstreams) }
         // The indicator list of one year and area office, for everyone: kept a few seconds in
         // memory and answered with ETag / 304 (lists change only by events).
         let cache = ResponseCache()
