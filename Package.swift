@@ -87,7 +87,7 @@ for service in services {
                                        .product(name: "Mustache", package: "swift-mustache"),
                                        .product(name: "Crypto", package: "swift-crypto")] : [])
             + (service == "identity" ? ["KPIPasswords", .product(name: "Crypto", package: "swift-crypto")] : [])
-            + (["catalogue", "intake"].contains(service) ? ["KPIFiles"] : []),
+            + (["catalogue", "intake", "gateway"].contains(service) ? ["KPIFiles"] : []),
         path: "Services/\(service)/App",
         resources: resources.map { .copy($0) } + templates.map { .process($0) }))
     targets.append(.executableTarget(

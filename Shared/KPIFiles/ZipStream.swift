@@ -23,7 +23,7 @@ public struct ZipStream: Sendable {
         }
     }
 
-    struct Written { var name: [UInt8]; var crc: UInt32; var size: UInt64; var offset: UInt64; var time: UInt16; var date: UInt16 }
+    struct Written { var name: [UInt8]; var crc: UInt32; var size: UInt64; var offset: UInt64; var time: UInt16; var date: UInt16; var flags: UInt16 = 0x0808 }
 
     /// The response: `application/zip` as an attachment named `fileName`. Each file's SHA-256 is
     /// checked as it passes; a file that changed on disk ends the download broken (the
@@ -57,6 +57,15 @@ public struct ZipStream: Sendable {
         })
     }
 
+    /// A small archive built in memory (an XLSX workbook): each entry's CRC and size are known
+    /// before it is written, so its local header holds them and no data descriptor follows,
+    /// the form every spreadsheet program reads.
+    public static func archive(_ entries: [(name: String, bytes: [UInt8])], modified: Date = Date()) -> [UInt8] {
+        var archive = Archive(), out: [UInt8] = []
+        for entry in entries { out += archive.whole(name: entry.name, bytes: entry.bytes, modified: modified) }
+        return out + archive.directory()
+    }
+
     /// The archive's bookkeeping: where each entry starts and what it held.
     struct Archive {
         var written: [Written] = []
@@ -74,6 +83,22 @@ public struct ZipStream: Sendable {
             pending = (name, time, date, offset)
             offset += UInt64(b.count)
             return b
+        }
+
+        /// A whole entry whose bytes are at hand: header with CRC and sizes, then the bytes.
+        mutating func whole(name text: String, bytes: [UInt8], modified: Date) -> [UInt8] {
+            let name = Array(text.utf8)
+            let (time, date) = Self.dos(modified)
+            var c = CRC32()
+            bytes.withUnsafeBytes { c.update($0) }
+            let crc = c.value
+            var b: [UInt8] = []
+            b.le32(0x0403_4b50); b.le16(20); b.le16(0x0800); b.le16(0); b.le16(time); b.le16(date)
+            b.le32(crc); b.le32(UInt32(bytes.count)); b.le32(UInt32(bytes.count)); b.le16(UInt16(name.count)); b.le16(0)
+            b += name
+            written.append(Written(name: name, crc: crc, size: UInt64(bytes.count), offset: offset, time: time, date: date, flags: 0x0800))
+            offset += UInt64(b.count + bytes.count)
+            return b + bytes
         }
 
         /// The data descriptor after an entry's bytes. Entries are at most the store's file
@@ -95,7 +120,7 @@ public struct ZipStream: Sendable {
             let start = offset
             for w in written {
                 let far = w.offset >= 0xFFFF_FFFF
-                b.le32(0x0201_4b50); b.le16(0x0300 | 45); b.le16(far ? 45 : 20); b.le16(0x0808); b.le16(0); b.le16(w.time); b.le16(w.date)
+                b.le32(0x0201_4b50); b.le16(0x0300 | 45); b.le16(far ? 45 : 20); b.le16(w.flags); b.le16(0); b.le16(w.time); b.le16(w.date)
                 b.le32(w.crc); b.le32(UInt32(w.size)); b.le32(UInt32(w.size)); b.le16(UInt16(w.name.count)); b.le16(far ? 12 : 0)
                 b.le16(0); b.le16(0); b.le16(0); b.le32(0o100644 << 16); b.le32(far ? 0xFFFF_FFFF : UInt32(w.offset))
                 b += w.name

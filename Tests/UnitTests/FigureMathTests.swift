@@ -1,5 +1,6 @@
 import Foundation
 import KPIContracts
+@testable import KPIFiles
 import KPIPostgres
 @testable import StatisticsService
 import Testing
@@ -64,5 +65,39 @@ import Testing
         let outer: PostgresQuery = "SELECT \(1) WHERE \(fragment: inner) AND u = \(7)"
         #expect(outer.sql == "SELECT $1 WHERE i.year_be = $2 AND i.d1 ILIKE $3 AND u = $4")
         #expect(outer.binds == ["1", "2567", "%x%", "7"])
+    }
+}
+
+/// Downloads (B6): CSV that keeps Thai and refuses formula injection; an XLSX that is a ZIP
+/// our own upload check takes for a spreadsheet.
+@Suite struct SpreadsheetTests {
+    let sheet = Spreadsheet.Sheet(name: "ตัวชี้วัด 1.1 [ทุกรอบ]: ยาวเกินสามสิบเอ็ดตัวอักษรแน่นอน", header: ["หน่วยงาน", "ผล"], rows: [
+        [.text("กำแพงเพชรพิทยาคม, \"ใหม่\""), .banded(4.5, band: "band-3")],
+        [.text("=HYPERLINK(\"x\")"), .number(3)],
+        [.text("-5"), .empty],
+    ])
+
+    @Test("CSV: a byte-order mark, Thai intact, quotes doubled, formulas defused, numbers as numbers")
+    func csv() {
+        let text = String(decoding: Spreadsheet.csv(sheet), as: UTF8.self)
+        #expect(text.hasPrefix("\u{FEFF}หน่วยงาน,ผล\r\n"))
+        #expect(text.contains("\"กำแพงเพชรพิทยาคม, \"\"ใหม่\"\"\",4.50\r\n"))
+        #expect(text.contains("\"'=HYPERLINK(\"\"x\"\")\",3\r\n"))
+        #expect(text.hasSuffix("-5,\r\n"), "a negative number is a number, not a formula")
+    }
+
+    @Test("XLSX: a well-formed ZIP with the workbook's parts, read back and taken as xlsx by the upload check")
+    func xlsx() throws {
+        let bytes = Spreadsheet.xlsx([sheet, Spreadsheet.Sheet(name: "หน่วยงาน", header: ["a"], rows: [])])
+        let entries = try #require(try ZipEntries.read(size: Int64(bytes.count)) { offset, length in Array(bytes[Int(offset)..<Int(offset) + length]) })
+        #expect(entries.names == ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
+                                  "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"])
+        #expect(ContentKind.sniff(head: Array(bytes.prefix(64)), zipEntries: { entries }) == .xlsx)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let name = Spreadsheet.sheetName(sheet.name)
+        #expect(name.hasPrefix("ตัวชี้วัด 1.1 ทุกรอบ ยาว") && name.utf16.count <= 31 && name.utf16.count >= 29, "Excel counts UTF-16 units")
+        #expect(text.contains("<sheet name=\"\(name)\"") && text.contains("&quot;ใหม่&quot;"))
+        #expect(text.contains("<c r=\"B2\" s=\"5\"><v>4.5</v></c>"), "4.5 in band 3 gets the band's fill")
+        #expect(Spreadsheet.column(0) == "A" && Spreadsheet.column(25) == "Z" && Spreadsheet.column(26) == "AA" && Spreadsheet.column(701) == "ZZ")
     }
 }

@@ -2,15 +2,17 @@
 the indicator list, the all-rounds matrix and its "เปิด", the annual summary, the public
 statistics; each page kept as a screenshot in KPI_TEST_ARTIFACTS (run/test/artifacts)."""
 import base64
+import io
 import os
 import re
 import time
+import zipfile
 
 import requests
 
 from selenium.webdriver.common.by import By
 
-from conftest import BASE, DEMO_PASSWORD, sign_in, submit
+from conftest import BASE, DEMO_PASSWORD, csrf_of, sign_in, signed_in, submit
 from test_catalogue import PDF, choose_year, define_indicator
 from test_reports import wait_for
 
@@ -103,6 +105,23 @@ def test_counters_matrix_and_summary_follow_a_report_and_its_review(browser):
     assert browser.find_element(By.ID, "unit-1")
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
     keep(browser, "annual-summary")
+
+    # B6: the matrix and the summary as CSV (Thai intact, พ.ศ. dates) and XLSX (a workbook).
+    session, _ = signed_in("demo-district", DEMO_PASSWORD)
+    session.post(BASE + "/year", data={"csrf": csrf_of(session.get(BASE + "/year").text), "year": "2567"})
+    indicator = browser.find_element(By.CSS_SELECTOR, f"#indicator-{number} a").get_attribute("href").split("/")[-2]
+    got = session.get(f"{BASE}/indicators/{indicator}/matrix.csv")
+    assert got.status_code == 200 and got.headers["Content-Type"].startswith("text/csv")
+    text = got.content.decode("utf-8-sig")
+    assert "กำแพงเพชรพิทยาคม" in text and "ตรวจแล้ว" in text and "นายครูสาธิต รายงานข้อมูล" in text
+    assert re.search(r"\d{1,2} [ก-๙.]+ 25\d\d \d\d:\d\d", text), "dates in พ.ศ."
+    book = session.get(BASE + "/summary.xlsx")
+    assert book.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    with zipfile.ZipFile(io.BytesIO(book.content)) as archive:
+        assert archive.testzip() is None
+        assert "xl/workbook.xml" in archive.namelist()
+        assert "กำแพงเพชรพิทยาคม" in archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "attachment" in book.headers["Content-Disposition"]
 
 
 def test_public_statistics_without_sign_in_are_cacheable(browser):

@@ -198,4 +198,5 @@ let english: [String: String] = [
     "ความก้าวหน้าการรายงานรายตัวชี้วัด": "Reporting progress by indicator",
     "แถบเข้ม: ส่งแล้ว · แถบอ่อน: ตรวจแล้ว (ร้อยละของรายงานที่ต้องส่ง) · ตัวเลขท้ายแถบ: ผลการประเมิน": "Dark bar: sent · light bar: reviewed (share of the reports due) · the number after a bar: the result",
     "สถิติ": "Statistics",
+    "ดาวน์โหลด": "Download", "พิมพ์": "Print",
 ]

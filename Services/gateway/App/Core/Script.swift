@@ -8,8 +8,13 @@ func script() -> Response {
 }
 
 /// A form marked `data-progress` is sent by XMLHttpRequest with a progress bar; the answer
-/// replaces the page as a normal submit would (a redirect is followed to its page).
+/// replaces the page as a normal submit would (a redirect is followed to its page). A button
+/// marked `data-print` (hidden without script) prints the page (the stylesheet's print rules).
 let js = """
+document.querySelectorAll('[data-print]').forEach(function (button) {
+  button.hidden = false;
+  button.addEventListener('click', function () { window.print(); });
+});
 document.querySelectorAll('form[data-progress]').forEach(function (form) {
   form.addEventListener('submit', function (event) {
     var files = form.querySelectorAll('input[type=file]');

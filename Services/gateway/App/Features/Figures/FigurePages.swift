@@ -117,7 +117,7 @@ enum FigurePages {
             var yearBE: Int; var national, areaChosen, filtered: Bool; var scope: String; var totals: Counts; var result, band: String
             var d1, d2, d3, d4: String; var workgroups, areas: [Option]; var behindOnly: Bool; var behindCount: Int
             var indicators: [IndicatorRow]; var units: [UnitRow]; var areaRows: [AreaRow]; var hasIndicators, hasAreas, empty: Bool
-            var behindLink, allLink: String
+            var behindLink, allLink, csvUnits, csvIndicators, xlsx: String
         }
         let levels = AnnualSummary.resultLevels
         let indicators = sum.indicators.enumerated().map { n, i in
@@ -135,12 +135,12 @@ enum FigurePages {
             AreaRow(code: $0.areaCode, name: $0.nameTh.isEmpty ? areaName[$0.areaCode] ?? "" : $0.nameTh, result: number($0.result),
                     band: $0.result.map(levels.band) ?? "", units: $0.units, counts: counts($0.totals), link: "/summary?area=\($0.areaCode)")
         }
-        func link(behind: Bool) -> String {
+        func link(behind: Bool, path: String = "/summary", part: String? = nil) -> String {
             var c = URLComponents()
             c.queryItems = (sum.areaCode != nil && s.user.areaCode == nil ? [URLQueryItem(name: "area", value: String(sum.areaCode!))] : [])
                 + filter.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
-                + (behind ? [URLQueryItem(name: "behind", value: "1")] : [])
-            return "/summary" + (c.queryItems!.isEmpty ? "" : "?" + (c.percentEncodedQuery ?? ""))
+                + (behind ? [URLQueryItem(name: "behind", value: "1")] : []) + (part.map { [URLQueryItem(name: "part", value: $0)] } ?? [])
+            return path + (c.queryItems!.isEmpty ? "" : "?" + (c.percentEncodedQuery ?? ""))
         }
         let scope = sum.areaCode.map { code in "\(code) " + (sum.areaNameTh.isEmpty ? areaName[code] ?? "" : sum.areaNameTh) } ?? t("ทั้งประเทศ")
         return Views.page("summary", title: "สรุปรายงานผล (รายปี)", session: s, Model(
@@ -152,6 +152,8 @@ enum FigurePages {
             areas: areas.map { Option(value: String($0.code), label: "\($0.code) \($0.nameTh)", selected: $0.code == sum.areaCode) },
             behindOnly: behindOnly, behindCount: sum.units.filter(\.behind).count, indicators: indicators, units: units, areaRows: areaRows,
             hasIndicators: !indicators.isEmpty, hasAreas: !areaRows.isEmpty,
-            empty: sum.totals.assigned == 0 && sum.indicators.isEmpty && sum.areas.isEmpty, behindLink: link(behind: true), allLink: link(behind: false)))
+            empty: sum.totals.assigned == 0 && sum.indicators.isEmpty && sum.areas.isEmpty, behindLink: link(behind: true), allLink: link(behind: false),
+            csvUnits: link(behind: false, path: "/summary.csv"), csvIndicators: link(behind: false, path: "/summary.csv", part: "indicators"),
+            xlsx: link(behind: false, path: "/summary.xlsx")))
     }
 }
