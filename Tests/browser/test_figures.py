@@ -109,7 +109,7 @@ def test_counters_matrix_and_summary_follow_a_report_and_its_review(browser):
     # B6: the matrix and the summary as CSV (Thai intact, พ.ศ. dates) and XLSX (a workbook).
     session, _ = signed_in("demo-district", DEMO_PASSWORD)
     session.post(BASE + "/year", data={"csrf": csrf_of(session.get(BASE + "/year").text), "year": "2567"})
-    indicator = browser.find_element(By.CSS_SELECTOR, f"#indicator-{number} a").get_attribute("href").split("/")[-2]
+    indicator = browser.find_element(By.ID, f"indicator-{number}").find_element(By.TAG_NAME, "a").get_attribute("href").split("/")[-2]
     got = session.get(f"{BASE}/indicators/{indicator}/matrix.csv")
     assert got.status_code == 200 and got.headers["Content-Type"].startswith("text/csv")
     text = got.content.decode("utf-8-sig")
