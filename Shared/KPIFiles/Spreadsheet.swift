@@ -113,8 +113,9 @@ public enum Spreadsheet {
         return out
     }
 
-    /// Text fit for XML: the five escapes, and characters XML 1.0 forbids dropped.
-    static func xml(_ text: String) -> String {
+    /// Text fit for XML (a sheet, an SVG chart): the five escapes, and characters XML 1.0
+    /// forbids dropped.
+    public static func xml(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {

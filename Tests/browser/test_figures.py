@@ -13,8 +13,8 @@ import requests
 from selenium.webdriver.common.by import By
 
 from conftest import BASE, DEMO_PASSWORD, csrf_of, sign_in, signed_in, submit
-from test_catalogue import PDF, choose_year, define_indicator
-from test_reports import wait_for
+from test_catalogue import PDF, choose_year
+from test_reports import open_round_for_the_demo_school
 
 ARTIFACTS = os.environ.get("KPI_TEST_ARTIFACTS", os.path.join(os.path.dirname(__file__), "..", "..", "run", "test", "artifacts"))
 
@@ -45,16 +45,7 @@ def until_text(browser, url, element_id, wanted, seconds=20):
 
 def test_counters_matrix_and_summary_follow_a_report_and_its_review(browser):
     # The district opens round 1 for the demo school; the school sends 4; the district gives 3.
-    number = define_indicator(browser, 5, "2")
-    submit(browser, browser.find_element(By.ID, f"open-{number}-1"))
-    submit(browser, browser.find_element(By.ID, f"gear-{number}-1"))
-    browser.find_element(By.ID, "unit-1").click()
-    submit(browser, browser.find_element(By.ID, "save-units"))
-    browser.delete_all_cookies()
-
-    sign_in(browser, "demo-school", DEMO_PASSWORD)
-    choose_year(browser)
-    submit(browser, wait_for(browser, f"report-{number}-1", BASE + "/indicators"))
+    number = open_round_for_the_demo_school(browser, 5, "2")
     path = os.path.join(ARTIFACTS, "evidence.pdf")
     os.makedirs(ARTIFACTS, exist_ok=True)
     with open(path, "wb") as f:

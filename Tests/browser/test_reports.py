@@ -27,19 +27,25 @@ def wait_for(browser, element_id, url, seconds=20):
         time.sleep(0.5)
 
 
-def test_a_school_reports_and_a_reviewer_scores_it(browser):
-    # The district: an indicator with half-year rounds, round 1 open for the demo school (unit 1).
-    number = define_indicator(browser, 6, "2")
+def open_round_for_the_demo_school(browser, prefix, weight):
+    """The district defines an indicator with half-year rounds and opens round 1 for the demo
+    school (unit 1); then the school signs in and opens the round's report page once intake has
+    the round. The indicator's number."""
+    number = define_indicator(browser, prefix, weight)
     submit(browser, browser.find_element(By.ID, f"open-{number}-1"))
     submit(browser, browser.find_element(By.ID, f"gear-{number}-1"))
     browser.find_element(By.ID, "unit-1").click()
     submit(browser, browser.find_element(By.ID, "save-units"))
     browser.delete_all_cookies()
-
-    # The school: the round's "รายงาน" button, once intake has the round.
     sign_in(browser, "demo-school", DEMO_PASSWORD)
     choose_year(browser)
     submit(browser, wait_for(browser, f"report-{number}-1", BASE + "/indicators"))
+    return number
+
+
+def test_a_school_reports_and_a_reviewer_scores_it(browser):
+    # The district opens round 1 for the demo school; the school's "รายงาน" button.
+    number = open_round_for_the_demo_school(browser, 6, "2")
     assert "รอบ 6 เดือน" in browser.page_source and "กำแพงเพชรพิทยาคม" in browser.page_source
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
 

@@ -1,4 +1,5 @@
 import Foundation
+import KPIFiles
 
 /// Horizontal bar charts drawn on the server as SVG (M20): no script, readable on a phone, the
 /// same in every browser, printable. Each row is a label and up to two shares (0–100): sent
@@ -6,20 +7,7 @@ import Foundation
 enum BarChart {
     struct Row { var label: String; var sent: Double; var reviewed: Double; var note: String }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { Spreadsheet.xml(text) }
 
     /// A chart 100 % wide (viewBox 360 units): the label above its bar, the note at its end.
     static func svg(_ rows: [Row], title: String) -> String {
