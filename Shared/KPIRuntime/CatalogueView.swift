@@ -1,9 +1,11 @@
 import Foundation
+import KPIContracts
 import KPIEvents
 import KPIPostgres
 
 /// A service's copy of catalogue's decisions about reporting (indicators, rounds, assignments,
-/// extensions, closed years), kept from catalogue's events; intake and review keep one each.
+/// extensions, closed years), kept from catalogue's events; intake, review and statistics keep
+/// one each (statistics reads the weights, labels and criteria levels, and the due dates).
 /// One indicator's events arrive in order (one key, one partition); a definition older than the
 /// one kept (a replay) changes nothing.
 public enum CatalogueView {
@@ -68,14 +70,20 @@ public enum CatalogueView {
 
     /// A whole definition: the indicator and its rounds (a new round mode replaces the rounds).
     static func define(_ e: some IndicatorStateEvent, tx: Transaction) async throws {
+        let l = e.labels
+        let levels = CriteriaLevels(parsing: l?.criteria ?? "").levels.map { "\($0)" }.joined(separator: ",")
         let applied = try await tx.execute("""
             INSERT INTO view_indicators (id, year_be, area_code, number, name_th, type_code, workgroup_id, status, score_min, score_max,
-                whole_numbers, version)
+                whole_numbers, version, weight, type_name_th, d1, d2, d3, d4, criteria, levels)
             VALUES (\(e.indicatorId), \(e.yearBE), \(e.areaCode), \(e.number), \(e.nameTh), \(e.typeCode), \(e.workgroupId), \(e.status),
-                \(e.scoring?.scoreMin)::numeric, \(e.scoring?.scoreMax)::numeric, \(e.scoring?.wholeNumbers), \(e.version))
+                \(e.scoring?.scoreMin)::numeric, \(e.scoring?.scoreMax)::numeric, \(e.scoring?.wholeNumbers), \(e.version),
+                \(e.weight)::numeric, \(l?.typeNameTh ?? ""), \(l?.d1 ?? ""), \(l?.d2 ?? ""), \(l?.d3 ?? ""), \(l?.d4 ?? ""), \(l?.criteria ?? ""),
+                coalesce(string_to_array(nullif(\(levels), ''), ',')::numeric[], '{}'))
             ON CONFLICT (id) DO UPDATE SET number = EXCLUDED.number, name_th = EXCLUDED.name_th, type_code = EXCLUDED.type_code,
                 workgroup_id = EXCLUDED.workgroup_id, status = EXCLUDED.status, score_min = EXCLUDED.score_min,
-                score_max = EXCLUDED.score_max, whole_numbers = EXCLUDED.whole_numbers, version = EXCLUDED.version
+                score_max = EXCLUDED.score_max, whole_numbers = EXCLUDED.whole_numbers, version = EXCLUDED.version,
+                weight = EXCLUDED.weight, type_name_th = EXCLUDED.type_name_th, d1 = EXCLUDED.d1, d2 = EXCLUDED.d2, d3 = EXCLUDED.d3,
+                d4 = EXCLUDED.d4, criteria = EXCLUDED.criteria, levels = EXCLUDED.levels
             WHERE view_indicators.version < EXCLUDED.version
             """)
         guard applied > 0 else { return }

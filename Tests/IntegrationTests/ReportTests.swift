@@ -82,12 +82,9 @@ extension IntegrationSuite {
         where try await TestEnvironment.admin.query("SELECT to_regclass(\(table))::text").first?.decode(String?.self, at: 0) != nil {
             try await TestEnvironment.admin.execute("DELETE FROM \(unescaped: table) WHERE report_id IN \(unescaped: reports)")
         }
-        for table in ["statistics.fig_slots", "statistics.fig_round_counts", "statistics.fig_rounds"]
+        for table in ["statistics.fig_slots", "statistics.fig_round_counts"]
         where try await TestEnvironment.admin.query("SELECT to_regclass(\(table))::text").first?.decode(String?.self, at: 0) != nil {
             try await TestEnvironment.admin.execute("DELETE FROM \(unescaped: table) WHERE indicator_id IN \(unescaped: mine)")
-        }
-        if try await TestEnvironment.admin.query("SELECT to_regclass('statistics.fig_indicators')::text").first?.decode(String?.self, at: 0) != nil {
-            try await TestEnvironment.admin.execute("DELETE FROM statistics.fig_indicators WHERE id IN \(unescaped: mine)")
         }
         for table in ["report_history", "evidence"] {
             try await TestEnvironment.admin.execute("""

@@ -8,6 +8,8 @@ import re
 import time
 import zipfile
 
+import openpyxl
+
 import requests
 
 from selenium.webdriver.common.by import By
@@ -110,8 +112,12 @@ def test_counters_matrix_and_summary_follow_a_report_and_its_review(browser):
     assert book.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     with zipfile.ZipFile(io.BytesIO(book.content)) as archive:
         assert archive.testzip() is None
-        assert "xl/workbook.xml" in archive.namelist()
-        assert "กำแพงเพชรพิทยาคม" in archive.read("xl/worksheets/sheet1.xml").decode()
+    # Opened as a spreadsheet program opens it (openpyxl): the units' sheet, then the indicators'.
+    workbook = openpyxl.load_workbook(io.BytesIO(book.content))
+    units, indicators = workbook.worksheets
+    assert units["A1"].value == "รหัสหน่วยงาน"
+    assert ("กำแพงเพชรพิทยาคม", True) in [(row[1], row[3] >= 1) for row in units.iter_rows(min_row=2, values_only=True) if row[0] == 1]
+    assert any(row[0] == number for row in indicators.iter_rows(min_row=2, values_only=True))
     assert "attachment" in book.headers["Content-Disposition"]
 
 

@@ -22,7 +22,7 @@ enum Routes {
         }
         // The years that have figures, oldest first (the public page's year links).
         router.get("/public/years") { _, _ in
-            let years: [Int] = try await db.query("SELECT DISTINCT year_be FROM fig_indicators WHERE status <> 'hidden' ORDER BY 1").decode(Int.self)
+            let years: [Int] = try await db.query("SELECT DISTINCT year_be FROM view_indicators WHERE status <> 'hidden' ORDER BY 1").decode(Int.self)
             return try jsonResponse(years)
         }
         // The indicator list's counters (?year=&area=).

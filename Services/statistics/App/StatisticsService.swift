@@ -6,6 +6,6 @@ public enum StatisticsService {
     public static let definition = ServiceDefinition(
         name: "statistics",
         migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
-        projections: [UnitDirectory.projection, UnitTotals.projection, ReportFigures.projection],
+        projections: [UnitDirectory.projection, UnitTotals.projection, CatalogueView.projection, ReportFigures.projection],
         routes: { router, runtime in Routes.register(on: router, db: runtime.db) })
 }

@@ -18,7 +18,7 @@ extension FigureStore {
         """
 
     /// The indicators taken into account: the year's, of `area` (nil: every area), not hidden,
-    /// matching the filter. `i` is fig_indicators.
+    /// matching the filter. `i` is view_indicators.
     static func chosen(_ yearBE: Int, area: Int?, _ f: SummaryFilter) -> PostgresQuery {
         func like(_ text: String) -> String? { text.isEmpty ? nil : PostgresQuery.containsPattern(String(text.prefix(100))) }
         let (d1, d2, d3, d4) = (like(f.d1), like(f.d2), like(f.d3), like(f.d4))
@@ -41,14 +41,14 @@ extension FigureStore {
         let indicators = try await db.query("""
             SELECT i.id, i.number, i.name_th, i.type_name_th, i.weight::float8, i.criteria, i.levels::float8[]::text,
                    i.score_min::float8, i.score_max::float8
-            FROM fig_indicators i WHERE \(fragment: Self.chosen(yearBE, area: area, filter)) ORDER BY i.type_name_th, i.number
+            FROM view_indicators i WHERE \(fragment: Self.chosen(yearBE, area: area, filter)) ORDER BY i.type_name_th, i.number
             """).decode((UUID, String, String, String, Double, String, String, Double?, Double?).self)
         let rows = try await db.query("""
             SELECT s.unit_code, s.indicator_id, \(unescaped: Self.counts),
                    sum(s.self_score) FILTER (WHERE s.state IN ('waiting', 'reviewed'))::float8,
                    sum(s.review_score) FILTER (WHERE s.state = 'reviewed')::float8
-            FROM fig_indicators i JOIN fig_slots s ON s.indicator_id = i.id
-            JOIN fig_rounds r ON r.indicator_id = s.indicator_id AND r.seq = s.seq
+            FROM view_indicators i JOIN fig_slots s ON s.indicator_id = i.id
+            JOIN view_rounds r ON r.indicator_id = s.indicator_id AND r.seq = s.seq
             WHERE \(fragment: Self.chosen(yearBE, area: area, filter))
             GROUP BY s.unit_code, s.indicator_id
             """).decode((Int, UUID, Int, Int, Int, Int, Int, Int, Double?, Double?).self)
@@ -85,8 +85,8 @@ extension FigureStore {
             WITH per AS (
                 SELECT i.area_code, s.unit_code, i.weight, \(unescaped: Self.counts),
                        avg(s.review_score) FILTER (WHERE s.state = 'reviewed') AS average, i.score_min, i.score_max
-                FROM fig_indicators i JOIN fig_slots s ON s.indicator_id = i.id
-                JOIN fig_rounds r ON r.indicator_id = s.indicator_id AND r.seq = s.seq
+                FROM view_indicators i JOIN fig_slots s ON s.indicator_id = i.id
+                JOIN view_rounds r ON r.indicator_id = s.indicator_id AND r.seq = s.seq
                 WHERE \(fragment: Self.chosen(yearBE, area: nil, filter))
                 GROUP BY i.area_code, s.unit_code, s.indicator_id, i.weight, i.score_min, i.score_max),
             scaled AS (

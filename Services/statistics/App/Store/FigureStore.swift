@@ -19,7 +19,7 @@ struct FigureStore: Sendable {
         guard actor.reaches(area: area) else { throw Problem(status: .forbidden, detail: "ดูได้เฉพาะเขตพื้นที่ของตนเอง") }
         return try await db.query("""
             SELECT c.indicator_id, c.seq, c.assigned, c.sent, c.reviewed, c.on_time, c.late, c.self_average::float8, c.review_average::float8
-            FROM fig_round_counts c JOIN fig_indicators i ON i.id = c.indicator_id
+            FROM fig_round_counts c JOIN view_indicators i ON i.id = c.indicator_id
             WHERE i.year_be = \(yearBE) AND i.area_code = \(area) AND (i.status <> 'hidden' OR \(actor.has(.defineIndicators)))
             ORDER BY c.indicator_id, c.seq
             """).decode((UUID, Int, Int, Int, Int, Int, Int, Double?, Double?).self).map {
@@ -32,11 +32,11 @@ struct FigureStore: Sendable {
     /// report in one, by unit code, `matrixPage` units from `offset`.
     func matrix(indicator id: UUID, offset: Int, actor: Actor) async throws -> Matrix {
         guard let i = try await db.query("""
-            SELECT id, year_be, area_code, number, name_th, type_name_th, criteria, levels::float8[]::text, status FROM fig_indicators WHERE id = \(id)
+            SELECT id, year_be, area_code, number, name_th, type_name_th, criteria, levels::float8[]::text, status FROM view_indicators WHERE id = \(id)
             """).decode((UUID, Int, Int, String, String, String, String, String, String).self).first,
               actor.reaches(area: i.2), i.8 != "hidden" || actor.has(.defineIndicators) else { throw Self.notFound }
         let rounds = try await db.query("""
-            SELECT seq, label_th, due_on::text FROM fig_rounds WHERE indicator_id = \(id) ORDER BY seq
+            SELECT seq, label_th, due_on::text FROM view_rounds WHERE indicator_id = \(id) ORDER BY seq
             """).decode((Int, String, String?).self).map { Matrix.Round(seq: $0.0, labelTh: $0.1, dueOn: $0.2) }
         let offset = max(0, offset)
         let total = try await db.query("""

@@ -1,12 +1,12 @@
 import Foundation
-import KPIContracts
 import KPIEvents
 import KPIPostgres
 import KPIRuntime
 
 /// The figures of reporting, kept from catalogue's, intake's and review's events (never from
-/// their schemas): indicators, rounds, one row per report slot (`fig_slots`) and each round's
-/// counters (`fig_round_counts`).
+/// their schemas): one row per report slot (`fig_slots`) and each round's counters
+/// (`fig_round_counts`). Indicators and rounds are the shared `CatalogueView`'s, which the
+/// reading side joins; these handlers read only their own tables.
 ///
 /// Each run of events is applied with one set-based statement, so a rebuild goes at the speed
 /// of PostgreSQL rather than of round trips. The counters are then recounted from the slots for
@@ -15,22 +15,8 @@ import KPIRuntime
 /// newer than the version kept (a replay) changes nothing.
 enum ReportFigures {
     static let projection = Projection(
-        name: "report_figures", migrations: nil, tables: ["fig_indicators", "fig_rounds", "fig_slots", "fig_round_counts"]
+        name: "report_figures", migrations: nil, tables: ["fig_slots", "fig_round_counts"]
     ) { handlers in
-        handlers.on(IndicatorDefinedV1.self) { events, tx in for e in events { try await define(e.event, tx: tx) } }
-        handlers.on(IndicatorChangedV1.self) { events, tx in for e in events { try await define(e.event, tx: tx) } }
-        handlers.on(IndicatorStatusChangedV1.self) { events, tx in
-            for e in events.map(\.event) {
-                try await tx.execute("""
-                    UPDATE fig_indicators SET status = \(e.status), version = \(e.version) WHERE id = \(e.indicatorId) AND version < \(e.version)
-                    """)
-            }
-        }
-        handlers.on(RoundDatesSetV1.self) { events, tx in
-            for e in events.map(\.event) {
-                try await tx.execute("UPDATE fig_rounds SET due_on = \(e.dueOn)::date WHERE indicator_id = \(e.indicatorId) AND seq = \(e.seq)")
-            }
-        }
         handlers.on(RoundUnitsChangedV1.self) { events, tx in
             struct Change: Encodable { var indicator_id: UUID, seq: Int, unit_code: Int, assigned: Bool, ord: Int }
             var changes: [Change] = []
@@ -170,39 +156,6 @@ enum ReportFigures {
                 reviewed = EXCLUDED.reviewed, on_time = EXCLUDED.on_time, late = EXCLUDED.late,
                 self_average = EXCLUDED.self_average, review_average = EXCLUDED.review_average
             """)
-    }
-
-    /// A whole definition: the indicator, and its rounds (a new round mode replaces them).
-    static func define(_ e: some IndicatorStateEvent, tx: Transaction) async throws {
-        let l = e.labels
-        let applied = try await tx.execute("""
-            INSERT INTO fig_indicators (id, year_be, area_code, number, name_th, type_code, type_name_th, weight, workgroup_id, status,
-                d1, d2, d3, d4, criteria, levels, score_min, score_max, version)
-            VALUES (\(e.indicatorId), \(e.yearBE), \(e.areaCode), \(e.number), \(e.nameTh), \(e.typeCode), \(l?.typeNameTh ?? ""),
-                \(e.weight)::numeric, \(e.workgroupId), \(e.status), \(l?.d1 ?? ""), \(l?.d2 ?? ""), \(l?.d3 ?? ""), \(l?.d4 ?? ""),
-                \(l?.criteria ?? ""), coalesce(string_to_array(nullif(\(CriteriaLevels(parsing: l?.criteria ?? "").levels.map { "\($0)" }.joined(separator: ",")), ''), ',')::numeric[], '{}'),
-                \(e.scoring?.scoreMin)::numeric, \(e.scoring?.scoreMax)::numeric, \(e.version))
-            ON CONFLICT (id) DO UPDATE SET number = EXCLUDED.number, name_th = EXCLUDED.name_th, type_code = EXCLUDED.type_code,
-                type_name_th = EXCLUDED.type_name_th, weight = EXCLUDED.weight, workgroup_id = EXCLUDED.workgroup_id,
-                status = EXCLUDED.status, d1 = EXCLUDED.d1, d2 = EXCLUDED.d2, d3 = EXCLUDED.d3, d4 = EXCLUDED.d4,
-                criteria = EXCLUDED.criteria, levels = EXCLUDED.levels, score_min = EXCLUDED.score_min, score_max = EXCLUDED.score_max,
-                version = EXCLUDED.version
-            WHERE fig_indicators.version < EXCLUDED.version
-            """)
-        guard applied > 0 else { return }
-        let rounds = e.rounds.map(\.seq).map(String.init).joined(separator: ",")
-        try await tx.execute("""
-            DELETE FROM fig_rounds WHERE indicator_id = \(e.indicatorId) AND NOT seq = ANY(string_to_array(nullif(\(rounds), ''), ',')::int[])
-            """)
-        try await tx.execute("""
-            DELETE FROM fig_round_counts WHERE indicator_id = \(e.indicatorId) AND NOT seq = ANY(string_to_array(nullif(\(rounds), ''), ',')::int[])
-            """)
-        for r in e.rounds {
-            try await tx.execute("""
-                INSERT INTO fig_rounds (indicator_id, seq, label_th) VALUES (\(e.indicatorId), \(r.seq), \(r.labelTh))
-                ON CONFLICT (indicator_id, seq) DO UPDATE SET label_th = EXCLUDED.label_th
-                """)
-        }
     }
 
     static func json(_ value: some Encodable) throws -> String {
