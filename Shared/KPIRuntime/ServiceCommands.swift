@@ -9,6 +9,7 @@ import Logging
 ///     <service> republish             mark every retained published outbox row for sending again
 ///     <service> requeue-dead          give outbox rows set aside as undeliverable another chance
 ///     <service> rebuild <projection>  empty one projection and replay its events into it
+///     <service> rebuild all           the same for every projection of the service, in turn
 ///     <service> lag                   records of its topics the service's group has not committed
 ///
 /// Each prints one line and exits: 0 when done, 1 on failure (and `lag` 3 when not caught up).
@@ -34,21 +35,29 @@ enum ServiceCommands {
             print("\(name): lag \(lag)")
             return lag == 0 ? 0 : 3
         case ("rebuild", 2):
-            guard let projection = definition.projections.first(where: { $0.name == args[1] }) else {
-                print("\(name): no projection \(args[1]); it has: \(definition.projections.map(\.name).joined(separator: ", "))")
+            // `all`: every read model of the service, one after another (each replays its topics).
+            let chosen = args[1] == "all" ? definition.projections : definition.projections.filter { $0.name == args[1] }
+            guard !chosen.isEmpty else {
+                print("\(name): no projection \(args[1]); it has: \(definition.projections.map(\.name).joined(separator: ", ")) (or all)")
                 return 2
             }
-            let applied = try await withPool(config) { pool in
+            try await withPool(config) { pool in
                 try await ServiceHost.migrate(definition, pool: pool, logger: logger)
                 let database = ServiceDatabase(pool: pool, service: name)
                 try await Inbox.prepare(definition.projections, database: database)
-                return try await ProjectionRebuild(projection: projection, database: database, config: config,
-                                                   metrics: metrics, logger: logger).run()
+                for projection in chosen {
+                    let start = ContinuousClock.now
+                    let applied = try await ProjectionRebuild(projection: projection, database: database, config: config,
+                                                              metrics: metrics, logger: logger).run()
+                    let took = (ContinuousClock.now - start).components
+                    let seconds = Double(took.seconds) + Double(took.attoseconds) / 1e18
+                    print("\(name): projection \(projection.name) rebuilt from \(applied) events in "
+                          + String(format: "%.1f s (%.0f events/s)", seconds, seconds > 0 ? Double(applied) / seconds : 0))
+                }
             }
-            print("\(name): projection \(projection.name) rebuilt from \(applied) events")
             return 0
         default:
-            print("usage: \(name) [republish | requeue-dead | lag | rebuild <projection>]")
+            print("usage: \(name) [republish | requeue-dead | lag | rebuild <projection> | rebuild all]")
             return 2
         }
     }

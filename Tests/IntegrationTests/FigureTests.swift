@@ -136,8 +136,12 @@ extension IntegrationSuite.ReportTests {
             try await TestEnvironment.admin.execute("UPDATE statistics.fig_round_counts SET sent = sent + 9")
             try await TestEnvironment.admin.execute("DELETE FROM statistics.fig_slots WHERE unit_code = 2")
             #expect(try await figureSnapshot([id, overdue]) != before)
-            let rebuilt = try await statistics.command(["rebuild", "report_figures"])
+            // Every read model of statistics, one after another, each from the whole history.
+            let rebuilt = try await statistics.command(["rebuild", "all"])
             #expect(rebuilt.status == 0, "\(rebuilt.output)")
+            for name in ["unit_directory", "unit_totals", "catalogue_view", "report_figures"] {
+                #expect(rebuilt.output.contains("projection \(name) rebuilt from"), "\(rebuilt.output)")
+            }
             #expect(try await figureSnapshot([id, overdue]) == before)
         }
         try await cleanUp()
