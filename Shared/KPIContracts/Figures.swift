@@ -211,3 +211,24 @@ public struct SummaryFilter: Codable, Sendable, Equatable {
         self.d1 = d1; self.d2 = d2; self.d3 = d3; self.d4 = d4; self.workgroup = workgroup
     }
 }
+
+/// What a signed-in person should act on now (B3), shown on their home page: their unit's
+/// rounds that are open and not sent, due within two weeks or already overdue, and the reports
+/// returned to it for revision; for reviewers, how many reports of their indicators wait.
+public struct Reminders: Codable, Sendable, Equatable {
+    public struct Due: Codable, Sendable, Equatable {
+        public var indicatorId: UUID, seq: Int, number: String, nameTh: String, roundLabelTh: String, dueOn: String?
+        public var overdue: Bool, returned: Bool
+        public init(indicatorId: UUID, seq: Int, number: String, nameTh: String, roundLabelTh: String, dueOn: String?, overdue: Bool, returned: Bool) {
+            self.indicatorId = indicatorId; self.seq = seq; self.number = number; self.nameTh = nameTh; self.roundLabelTh = roundLabelTh
+            self.dueOn = dueOn; self.overdue = overdue; self.returned = returned
+        }
+    }
+    public var toSend: [Due]
+    /// nil for someone without the review right.
+    public var waitingForReview: Int?
+    public init(toSend: [Due], waitingForReview: Int?) { self.toSend = toSend; self.waitingForReview = waitingForReview }
+
+    /// How many days ahead a due date makes a round a reminder.
+    public static let aheadDays = 14
+}

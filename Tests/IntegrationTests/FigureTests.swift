@@ -25,6 +25,12 @@ extension IntegrationSuite.ReportTests {
         return try Self.decode(Matrix.self, r.body)
     }
 
+    func reminders(as actor: Actor) async throws -> Reminders {
+        let r = try await send(statistics, .get, "/figures/reminders?year=2567", as: actor)
+        #expect(r.status == 200, "\(r.body)")
+        return try Self.decode(Reminders.self, r.body)
+    }
+
     /// Unit 2's report with `score` and one file, confirmed.
     func confirmUnit2(_ id: UUID, score: Double, version: Int?) async throws {
         let saved = try await send(intake, .put, report(id, unit: 2), json: ReportStore.Draft(selfScore: score, version: version), as: Self.otherSchool)
@@ -70,6 +76,8 @@ extension IntegrationSuite.ReportTests {
             #expect(try await send(review, .post, reviewPath(id, unit: 2) + "/return", json: Score(comment: "แนบภาพเพิ่ม", version: second.version),
                                    as: Self.reviewer).status == 200)
             try await eventually("statistics counted the review and the return") { try await counters(id) == "[1/1/2] --- [4, 5]" }
+            // B3: the school the report went back to is reminded to send it again.
+            #expect(try await reminders(as: Self.otherSchool).toSend.first { $0.indicatorId == id }?.returned == true)
             let figures = try await roundFigures().first { $0.indicatorId == id }!
             #expect(figures.onTime == 1 && figures.late == 0)
 
@@ -96,6 +104,15 @@ extension IntegrationSuite.ReportTests {
                 try await roundFigures().first { $0.indicatorId == overdue && $0.seq == 1 }.map { [$0.sent, $0.onTime, $0.late] } == [1, 0, 1]
             }
             #expect(try await matrix(overdue).rows.first?.cells.first?.late == true)
+
+            // B3: unit 2 is reminded of the overdue round only (the other is due in 2099 and sent);
+            // the reviewer of the area sees reports waiting and has nothing to send.
+            let unit2 = try await reminders(as: Self.otherSchool)
+            let mine = unit2.toSend.filter { [id, overdue].contains($0.indicatorId) }
+            #expect(mine.map(\.indicatorId) == [overdue] && mine.first?.overdue == true && mine.first?.returned == false)
+            #expect(mine.first?.dueOn == "2024-01-01" && unit2.waitingForReview == nil)
+            let reviewing = try await reminders(as: Self.reviewer)
+            #expect((reviewing.waitingForReview ?? 0) >= 3 && reviewing.toSend.isEmpty)
 
             // The annual summary of these two indicators: unit 1 sent both (one late, reviewed 5);
             // unit 2 sent one and is past the due date of the other.

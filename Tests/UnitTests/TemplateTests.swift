@@ -141,6 +141,13 @@ import Testing
                                                                                      totals: totals(40, 30, 20), result: 4.25)]),
                                               years: [2566, 2567], session: nil)),
             html(FigurePages.publicStatistics(areaSummary, years: [2567], session: nil)),
+            // [34] the home page with reminders (B3).
+            AccountPages.home(session, reminders: Reminders(toSend: [
+                .init(indicatorId: UUID(uuidString: "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11")!, seq: 1, number: "1.1", nameTh: "ร้อยละ <b>",
+                      roundLabelTh: "รอบ 6 เดือน", dueOn: "2024-03-15", overdue: true, returned: false),
+                .init(indicatorId: UUID(uuidString: "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11")!, seq: 2, number: "1.1", nameTh: "ร้อยละ",
+                      roundLabelTh: "รอบ 12 เดือน", dueOn: nil, overdue: false, returned: true),
+            ], waitingForReview: 7)),
         ]
     }
 
@@ -248,6 +255,10 @@ import Testing
         let areaPage = try await Self.text(Self.everyPage()[33])
         #expect(areaPage.contains("id=\"statistics-units\"") && areaPage.contains("1.1 ร้อยละ &lt;b&gt;</text>") && areaPage.contains("id=\"to-nation\""))
         #expect(!areaPage.contains("นางสมศรี") && areaPage.contains("<strong id=\"p-result\">3.50</strong>"))
+        // B3: the overdue round and the returned report first in red, the reviewer's queue with its count.
+        let home = try await Self.text(Self.everyPage()[34])
+        #expect(home.contains("id=\"due-6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11-1\" class=\"urgent\"") && home.contains("เลยกำหนดส่ง 15 มี.ค. 2567"))
+        #expect(home.contains("ร้อยละ &lt;b&gt;") && home.contains("ถูกส่งกลับให้แก้ไข") && home.contains("href=\"/reviews\">รายงานที่รอตรวจ: 7</a>"))
         #expect(matrix.contains("2 / 3 (250)") && matrix.contains("matrix?page=1") && matrix.contains("matrix?page=3") && matrix.contains("15 มี.ค. 2567"))
         // The reviewer (M16): the score form with its error and the typed value, the copied file
         // named; no score shown until a review stands.

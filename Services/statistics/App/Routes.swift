@@ -44,6 +44,14 @@ enum Routes {
             return try jsonResponse(try await figures.summary(yearBE: year, area: actor.areaCode ?? q.get("area").flatMap { Int($0) },
                                                               filter: filter, actor: actor))
         }
+        // B3: what the signed-in person should act on in a year (?year=).
+        router.get("/figures/reminders") { request, context in
+            let actor = try context.require(.view)
+            guard let year = request.uri.queryParameters.get("year").flatMap({ Int($0) }) else {
+                throw Problem(status: .badRequest, detail: "year is required")
+            }
+            return try jsonResponse(try await figures.reminders(yearBE: year, actor: actor))
+        }
         // The all-rounds matrix of one indicator (?offset=).
         router.get("/figures/indicators/:id/matrix") { request, context in
             let actor = try context.require(.view)

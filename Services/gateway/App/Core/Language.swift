@@ -199,4 +199,6 @@ let english: [String: String] = [
     "แถบเข้ม: ส่งแล้ว · แถบอ่อน: ตรวจแล้ว (ร้อยละของรายงานที่ต้องส่ง) · ตัวเลขท้ายแถบ: ผลการประเมิน": "Dark bar: sent · light bar: reviewed (share of the reports due) · the number after a bar: the result",
     "สถิติ": "Statistics",
     "ดาวน์โหลด": "Download", "พิมพ์": "Print",
+    "ถูกส่งกลับให้แก้ไข": "returned for revision", "เลยกำหนดส่ง": "overdue since", "รายงานที่รอตรวจ": "Reports waiting for review",
+    "การแจ้งเตือน": "Reminders",
 ]

@@ -41,7 +41,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.fa
 table.matrix{width:auto;min-width:100%;font-size:.9rem}table.matrix th[scope=row]{position:sticky;left:0;background:#fff;min-width:9rem;max-width:14rem}
 table.matrix td{min-width:8.5rem}.matrix .missing,.matrix .waiting{color:var(--muted)}.matrix .late,.late{color:#8a4b00;font-size:.85rem}
 .band-0{background:#fde2e1}.band-1{background:#fff1d6}.band-2{background:#fdf9c4}.band-3{background:#e3f4d7}.band-4{background:#c9ebd0}
-tr.behind th{background:#fff4d6}svg.chart{display:block;max-width:40rem}nav.years{margin:0 0 1rem}nav.years a,nav.years strong{margin-right:.6rem}meter{width:6rem;vertical-align:middle}
+tr.behind th{background:#fff4d6}li.urgent a{color:#8a1c14;font-weight:600}svg.chart{display:block;max-width:40rem}nav.years{margin:0 0 1rem}nav.years a,nav.years strong{margin-right:.6rem}meter{width:6rem;vertical-align:middle}
 .legend span[class^=band]{display:inline-block;width:1rem;border:1px solid var(--line)}
 @media print{.top,footer,.pager,.no-print{display:none}main{max-width:none}.scroll{overflow:visible}}
 @media (max-width:480px){th.opt,td.opt{display:none}body{font-size:15px}}

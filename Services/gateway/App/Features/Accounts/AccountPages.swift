@@ -11,13 +11,24 @@ enum AccountPages {
         var yearBE: Int?
     }
 
-    static func home(_ s: SessionInfo?) -> Response {
+    static func home(_ s: SessionInfo?, reminders: Reminders? = nil) -> Response {
         let user = s.map { s in
             HomeUser(fullName: s.user.title + s.user.firstNameTh + " " + s.user.lastNameTh, username: s.user.username,
                      position: s.user.position, nationalId: s.user.nationalId, unitCode: s.user.unitCode, yearBE: s.yearBE)
         }
-        struct Model { var user: HomeUser? }
-        return Views.page("home", title: "หน้าแรก", session: s, Model(user: user))
+        // B3: what to act on, in the manual's words: a round to send (due, overdue, returned), reports to review.
+        struct Notice { var id, text, href: String; var urgent: Bool }
+        var notices = (reminders?.toSend ?? []).map { d in
+            let when = d.dueOn.map { ThaiDate.day($0) } ?? ""
+            let state = d.returned ? t("ถูกส่งกลับให้แก้ไข") : d.overdue ? t("เลยกำหนดส่ง") + " " + when : t("กำหนดส่ง") + " " + when
+            return Notice(id: "due-\(d.indicatorId.uuidString.lowercased())-\(d.seq)", text: "\(d.number) \(d.nameTh) · \(d.roundLabelTh) — \(state)",
+                          href: "/reports/\(d.indicatorId.uuidString.lowercased())/\(d.seq)", urgent: d.overdue || d.returned)
+        }
+        if let waiting = reminders?.waitingForReview, waiting > 0 {
+            notices.append(Notice(id: "waiting-review", text: t("รายงานที่รอตรวจ") + ": \(waiting)", href: "/reviews", urgent: false))
+        }
+        struct Model { var user: HomeUser?; var notices: [Notice]; var hasNotices: Bool }
+        return Views.page("home", title: "หน้าแรก", session: s, Model(user: user, notices: notices, hasNotices: !notices.isEmpty))
     }
 
     static func signIn(error: String? = nil, username: String = "", csrf: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -1,4 +1,5 @@
 import Foundation
+import KPIContracts
 import Hummingbird
 import KPIRuntime
 
@@ -6,7 +7,11 @@ import KPIRuntime
 enum AccountRoutes {
     static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool) {
         router.get("/") { _, context in
-            AccountPages.home(context.session)
+            // The reminders (B3) come from statistics; the page shows without them should it not answer.
+            guard let s = context.session, let year = s.yearBE, s.has(.report) || s.has(.review) else { return AccountPages.home(context.session) }
+            let reply = try? await upstreams.send(.statistics, .get, "/figures/reminders?year=\(year)", actor: s.actor)
+            let reminders = reply.flatMap { $0.status == .ok ? try? JSONDecoder.kpi.decode(Reminders.self, from: Data(buffer: $0.body)) : nil }
+            return AccountPages.home(s, reminders: reminders)
         }
 
         router.get("/signin") { request, context in
