@@ -62,6 +62,9 @@ def test_counters_matrix_and_summary_follow_a_report_and_its_review(browser):
 
     sign_in(browser, "demo-district", DEMO_PASSWORD)
     choose_year(browser)
+    # B3: the reviewer's home page says reports wait, and leads to the queue.
+    until_text(browser, BASE + "/", "waiting-review", "รายงานที่รอตรวจ:")
+    assert browser.find_element(By.CSS_SELECTOR, "#waiting-review a").get_attribute("href").endswith("/reviews")
     deadline = time.time() + 20
     while not browser.find_elements(By.ID, "review-form") and time.time() < deadline:
         browser.get(f"{report_url}?unit=1")

@@ -17,7 +17,7 @@ extension FigureStore {
                 JOIN view_rounds r ON r.indicator_id = s.indicator_id AND r.seq = s.seq
                 WHERE s.unit_code = \(actor.unitCode) AND s.assigned AND i.year_be = \(yearBE) AND i.status = 'open' AND r.state = 'open'
                   AND (s.state IS NULL OR s.state IN ('draft', 'returned'))
-                  AND (s.state = 'returned' OR r.due_on <= (now() AT TIME ZONE 'Asia/Bangkok')::date + \(Reminders.aheadDays))
+                  AND (s.state = 'returned' OR r.due_on <= (now() AT TIME ZONE 'Asia/Bangkok')::date + \(Reminders.aheadDays)::int)
                 ORDER BY s.state = 'returned' DESC, r.due_on, i.number, s.seq
                 LIMIT 50
                 """).decode((UUID, Int, String, String, String, String?, Bool, Bool).self).map {
