@@ -28,9 +28,8 @@ actor ResponseCache {
         let now = ContinuousClock.now
         if let entry = entries[key], entry.expires > now { return entry }
         let reply = try await load()
-        let digest = SHA256.hash(data: Data(buffer: reply.body))
         let entry = Entry(status: reply.status, contentType: reply.contentType, body: reply.body,
-                          etag: "\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\"", expires: now + lifetime)
+                          etag: Self.etag(Data(buffer: reply.body)), expires: now + lifetime)
         guard reply.status == .ok else { return entry }
         if entries.count >= capacity { entries = entries.filter { $0.value.expires > now } }
         if entries.count >= capacity, let oldest = entries.min(by: { $0.value.expires < $1.value.expires })?.key { entries[oldest] = nil }
@@ -43,11 +42,20 @@ actor ResponseCache {
     static func response(_ entry: Entry, for request: Request, lifetime: Duration) -> Response {
         var headers: HTTPFields = [.contentType: entry.contentType, .eTag: entry.etag,
                                    .cacheControl: entry.status == .ok ? "public, max-age=\(lifetime.components.seconds)" : "no-store"]
-        if entry.status == .ok, let asked = request.headers[.ifNoneMatch],
-           asked.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == entry.etag }) {
+        if entry.status == .ok, Self.has(request, entry.etag) {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
         }
         return Response(status: entry.status, headers: headers, body: .init(byteBuffer: entry.body))
+    }
+
+    /// The ETag of a body: a short SHA-256 of its bytes.
+    static func etag(_ bytes: Data) -> String {
+        "\"" + SHA256.hash(data: bytes).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+    }
+
+    /// Whether the request's `If-None-Match` names `etag` (the browser has these bytes).
+    static func has(_ request: Request, _ etag: String) -> Bool {
+        request.headers[.ifNoneMatch]?.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag } ?? false
     }
 }

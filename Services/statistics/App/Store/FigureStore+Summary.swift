@@ -106,6 +106,7 @@ extension FigureStore {
                              indicators: [], units: [], areas: areas)
     }
 
+    /// Criteria levels as PostgreSQL prints a numeric array ("{2,3,4,5}").
     static func levels(_ array: String) -> [Double] {
         array.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").compactMap { Double($0) }
     }

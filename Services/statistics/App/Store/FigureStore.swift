@@ -62,9 +62,8 @@ struct FigureStore: Sendable {
             if rows.last?.unitCode == c.0 { rows[rows.count - 1].cells.append(cell) }
             else { rows.append(Matrix.Row(unitCode: c.0, unitNameTh: c.1, cells: [cell])) }
         }
-        let levels = i.7.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").compactMap { Double($0) }
         return Matrix(indicator: Matrix.Indicator(id: i.0, yearBE: i.1, areaCode: i.2, number: i.3, nameTh: i.4, typeNameTh: i.5,
-                                                  criteria: i.6, levels: levels),
+                                                  criteria: i.6, levels: Self.levels(i.7)),
                       rounds: rounds, rows: rows, total: total, offset: offset, pageSize: Self.matrixPage)
     }
 }

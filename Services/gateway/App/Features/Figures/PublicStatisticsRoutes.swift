@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -54,9 +53,9 @@ enum PublicStatisticsRoutes {
     /// The page with an ETag of its bytes (which hold the language) and a short public
     /// lifetime; 304 when the browser already has these bytes.
     static func conditional(_ html: String, _ request: Request, shared: Bool) -> Response {
-        let etag = "\"" + SHA256.hash(data: Data(html.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+        let etag = ResponseCache.etag(Data(html.utf8))
         let headers: HTTPFields = [.eTag: etag, .cacheControl: shared ? "public, max-age=60" : "private, no-cache", .vary: "Cookie"]
-        if let asked = request.headers[.ifNoneMatch], asked.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+        if ResponseCache.has(request, etag) {
             return Response(status: .notModified, headers: headers)
         }
         var all = headers
