@@ -26,10 +26,13 @@ public final class EventConsumer: Service, @unchecked Sendable {
     static let maxAttempts = 5
     static let batchSize = 500
 
+    /// Called after every applied batch (the projections' deferred work).
+    let applied: @Sendable () -> Void
+
     public init(config: ServiceConfig, projections: [Projection], database: ServiceDatabase, producer: KafkaProducer,
-                metrics: ServiceMetrics, logger: Logger) {
+                metrics: ServiceMetrics, logger: Logger, applied: @escaping @Sendable () -> Void = {}) {
         self.config = config; self.applier = ProjectionApplier(projections: projections, database: database)
-        self.producer = producer; self.metrics = metrics; self.logger = logger
+        self.producer = producer; self.metrics = metrics; self.logger = logger; self.applied = applied
     }
 
     /// True while the consumer exists and the broker answers.
@@ -123,6 +126,7 @@ public final class EventConsumer: Service, @unchecked Sendable {
                         logger.debug("event consumed", metadata: ["event.id": "\(d.envelope.id)", "event.type": "\(d.envelope.type)", "outcome": "\(outcome.rawValue)"])
                     }
                 }
+                if outcomes.contains(.applied) { applied() }
                 return .done
             } catch {
                 let transient = (error as? PostgresError)?.isTransient ?? false

@@ -17,11 +17,18 @@ public struct Projection: Sendable {
     /// Emptied (TRUNCATE) before a rebuild.
     public var tables: [String]
     public var handlers: EventHandlers
+    /// Work a projection defers from its handlers (figures counted again from many rows, say):
+    /// given a transaction, does one piece of it and returns how many items it settled, 0 when
+    /// nothing is left. `ProjectionSettler` runs it after each applied batch and once a second;
+    /// a rebuild runs it until nothing is left. Deferring keeps a replay of millions of events
+    /// from counting the same figure again for every batch that touches it.
+    public var settle: (@Sendable (Transaction) async throws -> Int)?
 
-    public init(name: String, migrations: URL?, tables: [String], handlers build: (inout EventHandlers) -> Void) {
+    public init(name: String, migrations: URL?, tables: [String], settle: (@Sendable (Transaction) async throws -> Int)? = nil,
+                handlers build: (inout EventHandlers) -> Void) {
         precondition(!name.isEmpty && tables.allSatisfy { $0.allSatisfy { $0.isLetter || $0 == "_" } },
                      "projection names and tables are plain identifiers")
-        self.name = name; self.migrations = migrations; self.tables = tables
+        self.name = name; self.migrations = migrations; self.tables = tables; self.settle = settle
         var handlers = EventHandlers()
         build(&handlers)
         self.handlers = handlers

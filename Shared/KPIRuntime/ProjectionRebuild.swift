@@ -53,6 +53,8 @@ struct ProjectionRebuild {
             throw error
         }
         await consumer.close()
+        // The deferred work of the whole replay, once (the live settler left it alone).
+        try await ProjectionSettler.settle(projection, database: database, unlessRebuilding: false)
         return applied
     }
 

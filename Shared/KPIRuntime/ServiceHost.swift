@@ -125,9 +125,11 @@ public enum ServiceHost {
                 logger.warning("new projection: it missed the history the consumer group already read; replay it with `\(definition.name) rebuild \(name)`",
                                metadata: ["projection": "\(name)"])
             }
+            let settler = ProjectionSettler(projections: definition.projections, database: database, logger: logger)
             let consumer = EventConsumer(config: config, projections: definition.projections, database: database, producer: producer,
-                                         metrics: metrics, logger: logger)
+                                         metrics: metrics, logger: logger, applied: { settler.nudge() })
             services.append(consumer)
+            if !settler.isEmpty { services.append(settler) }
             checks["consumer"] = { await consumer.isBrokerReachable() }
         }
         checks.merge(definition.readiness(runtime)) { _, new in new }

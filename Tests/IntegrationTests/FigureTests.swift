@@ -52,8 +52,11 @@ extension IntegrationSuite.ReportTests {
             FROM statistics.fig_slots WHERE indicator_id IN (\(unescaped: list))
             UNION ALL
             SELECT 'round ' || indicator_id || ' ' || seq || ' ' || assigned || '/' || sent || '/' || reviewed || ' ' || on_time || ' ' || late
-                   || ' ' || coalesce(round(self_average, 4)::text, '-') || ' ' || coalesce(round(review_average, 4)::text, '-')
+                   || ' ' || missing || ' ' || coalesce(round(self_average, 4)::text, '-') || ' ' || coalesce(round(review_average, 4)::text, '-')
             FROM statistics.fig_round_counts WHERE indicator_id IN (\(unescaped: list))
+            UNION ALL
+            SELECT 'results ' || indicator_id || ' ' || units || ' ' || reviewed_units || ' ' || coalesce(round(average_sum, 4)::text, '-')
+            FROM statistics.fig_indicator_results WHERE indicator_id IN (\(unescaped: list))
             ORDER BY 1
             """).map { try $0.decode(String.self, at: 0) }
     }
@@ -151,6 +154,7 @@ extension IntegrationSuite.ReportTests {
             // The rebuild from the history gives the same figures (after damage a bug could do).
             let before = try await figureSnapshot([id, overdue])
             try await TestEnvironment.admin.execute("UPDATE statistics.fig_round_counts SET sent = sent + 9")
+            try await TestEnvironment.admin.execute("UPDATE statistics.fig_indicator_results SET units = units + 9")
             try await TestEnvironment.admin.execute("DELETE FROM statistics.fig_slots WHERE unit_code = 2")
             #expect(try await figureSnapshot([id, overdue]) != before)
             // Every read model of statistics, one after another, each from the whole history.

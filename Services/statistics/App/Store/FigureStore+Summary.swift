@@ -63,8 +63,9 @@ extension FigureStore {
                              selfSum: r.8 ?? 0, reviewSum: r.9 ?? 0)
         }
         let scales = byId.mapValues { SummaryMath.Scale(weight: $0.4, min: $0.7, max: $0.8) }
+        let byIndicator = Dictionary(grouping: cells, by: \.indicator)
         let lines = indicators.map { i in
-            let mine = cells.filter { $0.indicator == i.0 }
+            let mine = byIndicator[i.0] ?? []
             let t = SummaryMath.add(mine.map(\.totals))
             return AnnualSummary.IndicatorLine(
                 id: i.0, number: i.1, nameTh: i.2, typeNameTh: i.3, weight: i.4, criteria: i.5, levels: Self.levels(i.6), totals: t,
@@ -79,24 +80,33 @@ extension FigureStore {
                              result: SummaryMath.result(cells, scales: scales), indicators: lines, units: units, areas: [])
     }
 
-    /// The nation: a line per area, added up in PostgreSQL (the nation has millions of slots).
+    /// The nation: a line per area, added up from the rounds' counts and the indicators' results
+    /// (a year of the whole country is about 100,000 and 25,000 rows; its slots are 14 million).
+    /// An area's units are the most units any of its indicators reaches.
     func nationalSummary(yearBE: Int, filter: SummaryFilter) async throws -> AnnualSummary {
+        let chosen = Self.chosen(yearBE, area: nil, filter)
         let rows = try await db.query("""
-            WITH per AS (
-                SELECT i.area_code, s.unit_code, i.weight, \(unescaped: Self.counts),
-                       avg(s.review_score) FILTER (WHERE s.state = 'reviewed') AS average, i.score_min, i.score_max
-                FROM view_indicators i JOIN fig_slots s ON s.indicator_id = i.id
-                JOIN view_rounds r ON r.indicator_id = s.indicator_id AND r.seq = s.seq
-                WHERE \(fragment: Self.chosen(yearBE, area: nil, filter))
-                GROUP BY i.area_code, s.unit_code, s.indicator_id, i.weight, i.score_min, i.score_max),
-            scaled AS (
-                SELECT *, CASE WHEN score_max > score_min THEN 1 + 4 * (average - score_min) / (score_max - score_min) ELSE average END AS result
-                FROM per)
-            SELECT p.area_code, coalesce(d.name_th, ''), count(DISTINCT p.unit_code)::int,
-                   sum(assigned)::int, sum(sent)::int, sum(reviewed)::int, sum(late)::int, sum(missing)::int, sum(overdue)::int,
-                   (sum(weight * result) FILTER (WHERE result IS NOT NULL) / nullif(sum(weight) FILTER (WHERE result IS NOT NULL), 0))::float8
-            FROM scaled p LEFT JOIN unit_directory d ON d.code = p.area_code
-            GROUP BY p.area_code, d.name_th ORDER BY p.area_code
+            WITH rounds AS (
+                SELECT i.area_code, sum(c.assigned) AS assigned, sum(c.sent) AS sent, sum(c.reviewed) AS reviewed, sum(c.late) AS late,
+                       sum(c.missing) AS missing,
+                       sum(c.missing) FILTER (WHERE r.due_on < (now() AT TIME ZONE 'Asia/Bangkok')::date) AS overdue
+                FROM view_indicators i JOIN fig_round_counts c ON c.indicator_id = i.id
+                JOIN view_rounds r ON r.indicator_id = c.indicator_id AND r.seq = c.seq
+                WHERE \(fragment: chosen) GROUP BY i.area_code),
+            results AS (
+                -- Σ weight × (each unit's average on 1–5) ÷ Σ weight × units: the 1–5 scale is linear,
+                -- so the sum of the averages is scaled at once.
+                SELECT i.area_code, max(x.units) AS units,
+                       sum(i.weight * CASE WHEN i.score_max > i.score_min
+                                           THEN x.reviewed_units + 4 * (x.average_sum - x.reviewed_units * i.score_min) / (i.score_max - i.score_min)
+                                           ELSE x.average_sum END) FILTER (WHERE x.reviewed_units > 0)
+                       / nullif(sum(i.weight * x.reviewed_units) FILTER (WHERE x.reviewed_units > 0), 0) AS result
+                FROM view_indicators i JOIN fig_indicator_results x ON x.indicator_id = i.id
+                WHERE \(fragment: chosen) GROUP BY i.area_code)
+            SELECT r.area_code, coalesce(d.name_th, ''), coalesce(x.units, 0)::int, r.assigned::int, r.sent::int, r.reviewed::int,
+                   r.late::int, r.missing::int, coalesce(r.overdue, 0)::int, x.result::float8
+            FROM rounds r LEFT JOIN results x ON x.area_code = r.area_code LEFT JOIN unit_directory d ON d.code = r.area_code
+            ORDER BY r.area_code
             """).decode((Int, String, Int, Int, Int, Int, Int, Int, Int, Double?).self)
         let areas = rows.map {
             AnnualSummary.AreaLine(areaCode: $0.0, nameTh: $0.1, units: $0.2,

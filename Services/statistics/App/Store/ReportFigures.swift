@@ -9,13 +9,15 @@ import KPIRuntime
 /// reading side joins; these handlers read only their own tables.
 ///
 /// Each run of events is applied with one set-based statement, so a rebuild goes at the speed
-/// of PostgreSQL rather than of round trips. The counters are then recounted from the slots for
-/// every round the run touched: a count is never adjusted, so it cannot drift, whatever order
-/// the topics' events meet in. One report's events come in order (one key); a report event not
-/// newer than the version kept (a replay) changes nothing.
+/// of PostgreSQL rather than of round trips. The rounds a run touched are marked, and `settle`
+/// counts them again from their slots a moment later (after the batch, or once at the end of a
+/// replay): a count is never adjusted, so it cannot drift, whatever order the topics' events
+/// meet in. One report's events come in order (one key); a report event not newer than the
+/// version kept (a replay) changes nothing.
 enum ReportFigures {
     static let projection = Projection(
-        name: "report_figures", migrations: nil, tables: ["fig_slots", "fig_round_counts"]
+        name: "report_figures", migrations: nil, tables: ["fig_slots", "fig_round_counts", "fig_indicator_results", "fig_dirty_rounds"],
+        settle: { tx in try await settle(tx) }
     ) { handlers in
         handlers.on(RoundUnitsChangedV1.self) { events, tx in
             struct Change: Encodable { var indicator_id: UUID, seq: Int, unit_code: Int, assigned: Bool, ord: Int }
@@ -31,7 +33,7 @@ enum ReportFigures {
                 ORDER BY indicator_id, seq, unit_code, ord DESC
                 ON CONFLICT (indicator_id, seq, unit_code) DO UPDATE SET assigned = EXCLUDED.assigned
                 """)
-            try await recount(events.map { Round($0.event.indicatorId, $0.event.seq) }, tx: tx)
+            try await markDirty(events.map { Round($0.event.indicatorId, $0.event.seq) }, tx: tx)
         }
 
         // Intake's side. Saving or changing evidence makes a draft; the self score changes only
@@ -75,7 +77,7 @@ enum ReportFigures {
                       AND review_state = 'reviewed' AND review_version = \(e.version)
                     """)
             }
-            try await recount(events.map { Round($0.event.indicatorId, $0.event.seq) }, tx: tx)
+            try await markDirty(events.map { Round($0.event.indicatorId, $0.event.seq) }, tx: tx)
         }
     }
 
@@ -108,7 +110,7 @@ enum ReportFigures {
                 late = EXCLUDED.late, confirmed_at = EXCLUDED.confirmed_at, reporter = EXCLUDED.reporter
             WHERE fig_slots.report_version < EXCLUDED.report_version
             """)
-        try await recount(steps.map { Round($0.indicator_id, $0.seq) }, tx: tx)
+        try await markDirty(steps.map { Round($0.indicator_id, $0.seq) }, tx: tx)
     }
 
     /// A reviewer's decision as `review` stores it.
@@ -132,29 +134,76 @@ enum ReportFigures {
                 review_version = EXCLUDED.review_version, review_score = EXCLUDED.review_score, reviewer = EXCLUDED.reviewer,
                 reviewed_at = EXCLUDED.reviewed_at
             """)
-        try await recount(decisions.map { Round($0.indicator_id, $0.seq) }, tx: tx)
+        try await markDirty(decisions.map { Round($0.indicator_id, $0.seq) }, tx: tx)
     }
 
-    /// Counts the given rounds again from their slots.
-    static func recount(_ rounds: [Round], tx: Transaction) async throws {
+    /// Notes the rounds a batch changed; `settle` counts them again. An upsert (not DO NOTHING)
+    /// so that the row is locked until this batch commits (see fig_dirty_rounds).
+    static func markDirty(_ rounds: [Round], tx: Transaction) async throws {
         let unique = Array(Set(rounds))
         if unique.isEmpty { return }
         try await tx.execute("""
-            INSERT INTO fig_round_counts (indicator_id, seq, assigned, sent, reviewed, on_time, late, self_average, review_average)
+            INSERT INTO fig_dirty_rounds (indicator_id, seq)
+            SELECT indicator_id, seq FROM jsonb_to_recordset(\(try json(unique))::jsonb) AS k(indicator_id uuid, seq int)
+            ORDER BY 1, 2
+            ON CONFLICT (indicator_id, seq) DO UPDATE SET marks = fig_dirty_rounds.marks + 1
+            """)
+    }
+
+    /// Rounds counted again per piece of settling.
+    static let settlePiece = 2000
+
+    /// Takes up to `settlePiece` marked rounds (rows another instance holds are skipped) and
+    /// counts them again; then notes which areas' figures changed (B9). Returns how many.
+    static func settle(_ tx: Transaction) async throws -> Int {
+        let taken = try await tx.query("""
+            DELETE FROM fig_dirty_rounds WHERE (indicator_id, seq) IN (
+                SELECT indicator_id, seq FROM fig_dirty_rounds ORDER BY 1, 2 LIMIT \(settlePiece) FOR UPDATE SKIP LOCKED)
+            RETURNING indicator_id, seq
+            """).decode((UUID, Int).self).map { Round($0.0, $0.1) }
+        if taken.isEmpty { return 0 }
+        try await recount(taken, tx: tx)
+        try await tx.execute("""
+            INSERT INTO fig_area_changes (area_code, year_be, changed_at)
+            SELECT a.area_code, a.year_be, clock_timestamp() FROM (
+                SELECT DISTINCT i.area_code, i.year_be FROM view_indicators i
+                WHERE i.id IN (SELECT value::uuid FROM jsonb_array_elements_text(\(try json(Array(Set(taken.map(\.indicator_id)))))::jsonb))) a
+            ON CONFLICT (area_code, year_be) DO UPDATE SET changed_at = EXCLUDED.changed_at
+            """)
+        return taken.count
+    }
+
+    /// Counts the given rounds again from their slots, and the results of their indicators.
+    static func recount(_ unique: [Round], tx: Transaction) async throws {
+        try await tx.execute("""
+            INSERT INTO fig_round_counts (indicator_id, seq, assigned, sent, reviewed, on_time, late, missing, self_average, review_average)
             SELECT k.indicator_id, k.seq,
                    count(*) FILTER (WHERE s.assigned),
                    count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed')),
                    count(*) FILTER (WHERE s.state = 'reviewed'),
                    count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed') AND NOT s.late),
                    count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed') AND s.late),
+                   count(*) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed'),
                    avg(s.self_score) FILTER (WHERE s.state IN ('waiting', 'reviewed')),
                    avg(s.review_score) FILTER (WHERE s.state = 'reviewed')
             FROM jsonb_to_recordset(\(try json(unique))::jsonb) AS k(indicator_id uuid, seq int)
             LEFT JOIN fig_slots s ON s.indicator_id = k.indicator_id AND s.seq = k.seq
             GROUP BY k.indicator_id, k.seq
             ON CONFLICT (indicator_id, seq) DO UPDATE SET assigned = EXCLUDED.assigned, sent = EXCLUDED.sent,
-                reviewed = EXCLUDED.reviewed, on_time = EXCLUDED.on_time, late = EXCLUDED.late,
+                reviewed = EXCLUDED.reviewed, on_time = EXCLUDED.on_time, late = EXCLUDED.late, missing = EXCLUDED.missing,
                 self_average = EXCLUDED.self_average, review_average = EXCLUDED.review_average
+            """)
+        // An indicator's units and their average reviews (the weighted results of the nation's summary).
+        let indicators = Array(Set(unique.map(\.indicator_id)))
+        try await tx.execute("""
+            INSERT INTO fig_indicator_results (indicator_id, units, reviewed_units, average_sum)
+            SELECT u.indicator_id, count(*), count(u.average), sum(u.average)
+            FROM (SELECT s.indicator_id, s.unit_code, avg(s.review_score) FILTER (WHERE s.state = 'reviewed') AS average
+                  FROM fig_slots s WHERE s.indicator_id IN (SELECT value::uuid FROM jsonb_array_elements_text(\(try json(indicators))::jsonb))
+                  GROUP BY s.indicator_id, s.unit_code) u
+            GROUP BY u.indicator_id
+            ON CONFLICT (indicator_id) DO UPDATE SET units = EXCLUDED.units, reviewed_units = EXCLUDED.reviewed_units,
+                average_sum = EXCLUDED.average_sum
             """)
     }
 
