@@ -50,7 +50,7 @@ var targets: [Target] = [
         .product(name: "_NIOFileSystem", package: "swift-nio"),
     ], path: "Shared/KPIFiles"),
     .executableTarget(name: "kpi-broker", dependencies: ["KPIKafka", "KPIEvents", "CRdKafka"], path: "Shared/DevBroker"),
-    .executableTarget(name: "kpi-bench", dependencies: ["KPIRuntime", "IdentityService", "CatalogueService"], path: "Shared/Bench"),
+    .executableTarget(name: "kpi-bench", dependencies: ["KPIRuntime", "IdentityService", "CatalogueService", "StatisticsService"], path: "Shared/Bench"),
     .testTarget(name: "UnitTests", dependencies: [
         "KPIRuntime", "KPIEvents", "KPIPostgres", "KPIKafka", "KPIConcurrency", "KPIPasswords", "KPIContracts", "KPIFiles",
         "IdentityService", "CatalogueService", "StatisticsService", "GatewayService",

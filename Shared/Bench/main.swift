@@ -16,6 +16,10 @@
 //   kpi-bench evidence          a 200 MB file through the gateway into intake beside cp + sync,
 //                               peak memory of both, and confirming a report while 20 uploads run
 //                               (start with KPI_FILE_MAX_BYTES=268435456)
+//   kpi-bench national [areas schools]  B12: a national year (245 areas, 35,000 schools, 100
+//                               indicators × 4 rounds each: 14 M slots) applied through
+//                               statistics' projections as a rebuild does, beside COPY; then
+//                               the indicator list, the summaries, the matrix and the public page
 //
 // Reads run/secrets.env and run/broker.addr like deploy/kpi; measures with the cluster's
 // superuser over its socket (run/pgsock). Leaves the units it made (codes from 500000).
@@ -181,8 +185,11 @@ case "catalogue":
                                  existing: args.count > 1 ? Int(args[1]) : nil)
 case "evidence":
     try await EvidenceBench.run(admin: admin, identity: db, secrets: secrets, runDir: runDir)
+case "national":
+    try await NationalBench.run(admin: admin, secrets: secrets, port: port, areas: args.count > 1 ? Int(args[1]) ?? 245 : 245,
+                                schools: args.count > 2 ? Int(args[2]) ?? 35_000 : 35_000)
 default:
-    print("usage: kpi-bench latency [count] | burst [count] | throughput [count] | signin [count] | catalogue | evidence")
+    print("usage: kpi-bench latency [count] | burst [count] | throughput [count] | signin [count] | catalogue | evidence | national [areas schools]")
     exit(2)
 }
 relayTask.cancel()

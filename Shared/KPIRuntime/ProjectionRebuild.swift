@@ -13,7 +13,11 @@ import Logging
 /// With Apache Kafka the history is the topics (kept without time limit). The local broker
 /// keeps only a few MB per partition: `deploy/kpi rebuild` first has the producing services
 /// republish their retained outbox rows, so the whole history is on the topics again.
-struct ProjectionRebuild {
+public struct ProjectionRebuild {
+    /// Records per transaction of a replay: more than the live consumer's, since a replay is
+    /// one long stream and its figures are settled once at the end.
+    public static let batchSize = 5000
+
     let projection: Projection
     let database: ServiceDatabase
     let config: ServiceConfig
@@ -71,7 +75,7 @@ struct ProjectionRebuild {
         while !reached(next) {
             try Task.checkCancellation()
             var messages: [KafkaMessage] = []
-            for event in await consumer.pollBatch(max: EventConsumer.batchSize) {
+            for event in await consumer.pollBatch(max: Self.batchSize) {
                 switch event {
                 case .message(let m): messages.append(m)
                 case .error(let error, let topic, let partition):
