@@ -85,7 +85,9 @@ for service in services {
                                        .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                                        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                                        .product(name: "Mustache", package: "swift-mustache"),
-                                       .product(name: "Crypto", package: "swift-crypto")] : [])
+                                       .product(name: "Crypto", package: "swift-crypto"),
+                                       // Open event streams end when the gateway stops.
+                                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")] : [])
             + (service == "identity" ? ["KPIPasswords", .product(name: "Crypto", package: "swift-crypto")] : [])
             + (["catalogue", "intake", "gateway"].contains(service) ? ["KPIFiles"] : []),
         path: "Services/\(service)/App",

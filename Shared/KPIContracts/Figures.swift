@@ -232,3 +232,20 @@ public struct Reminders: Codable, Sendable, Equatable {
     /// How many days ahead a due date makes a round a reminder.
     public static let aheadDays = 14
 }
+
+/// B9: which areas' figures changed since a time (statistics' `/public/changes`).
+public struct FigureChanges: Codable, Sendable, Equatable {
+    /// How far before `since` a reader asks again (a change stamped before a slower commit).
+    public static let overlapMicros: Int64 = 5_000_000
+
+    public struct Change: Codable, Sendable, Equatable, Hashable {
+        public var areaCode: Int, yearBE: Int
+        /// Microseconds since 1970.
+        public var at: Int64
+        public init(areaCode: Int, yearBE: Int, at: Int64) { self.areaCode = areaCode; self.yearBE = yearBE; self.at = at }
+    }
+    /// The database's time of the answer: the `since` of the next question.
+    public var now: Int64
+    public var changes: [Change]
+    public init(now: Int64, changes: [Change]) { self.now = now; self.changes = changes }
+}

@@ -66,8 +66,15 @@ extension IntegrationSuite.ReportTests {
         try await withServices([identity, catalogue, intake, review, statistics]) {
             // D1 names this test's indicators, so the summary below adds up only theirs.
             let d1 = "figures-" + UUID().uuidString.prefix(8)
+            // B9: the time to ask for changes from (the gateway's first question has no `since`).
+            let start = try Self.decode(FigureChanges.self, try await send(statistics, .get, "/public/changes", as: Self.reviewer).body)
+            #expect(start.changes.isEmpty && start.now > 0)
             let id = try await openRound(due: "2099-03-15", cutoff: "2099-03-31", d1: d1)
             try await eventually("statistics counted the assigned units") { try await counters(id) == "[0/0/2] --- [-, -]" }
+            // … and area 74's figures of 2567 have changed since then, which any gateway may ask without sign-in.
+            let changed = try Self.decode(FigureChanges.self, try await send(statistics, .get, "/public/changes?since=\(start.now)", as: Self.reviewer).body)
+            #expect(changed.changes.contains { $0.areaCode == 74 && $0.yearBE == 2567 && $0.at > start.now - FigureChanges.overlapMicros })
+            #expect(changed.now >= start.now)
 
             // Unit 1 sends 4, the reviewer gives 5; unit 2 sends 3 and is returned for revision.
             let first = try await confirmedReport(id)

@@ -147,3 +147,43 @@ def test_public_statistics_without_sign_in_are_cacheable(browser):
     api = requests.get(f"{BASE}/api/v1/statistics/figures?year=2567&area=74")
     assert api.status_code == 200 and api.json()["areaCode"] == 74 and api.headers["ETag"]
     assert requests.get(f"{BASE}/api/v1/statistics/figures?year=x").status_code == 400
+
+
+def test_open_pages_update_by_themselves(browser):
+    # B9: the school's indicator list is open; the school sends the report from elsewhere (another
+    # device: here a plain HTTP session); the open page shows the new counters without a reload.
+    number = open_round_for_the_demo_school(browser, 7, "1")
+    report_url = browser.current_url.split("?")[0]
+    browser.get(BASE + "/indicators")
+    row = browser.find_element(By.ID, f"indicator-{number}")
+    assert "[0/0/1]" in row.text
+    # The stream is open (the page shows that it updates by itself); this page object stays.
+    deadline = time.time() + 10
+    while browser.find_element(By.ID, "live").get_attribute("hidden") is not None and time.time() < deadline:
+        time.sleep(0.2)
+    assert browser.find_element(By.ID, "live").get_attribute("hidden") is None
+    browser.execute_script("window.__kpiSamePage = true")
+
+    session, _ = signed_in("demo-school", DEMO_PASSWORD)
+    session.post(BASE + "/year", data={"csrf": csrf_of(session.get(BASE + "/year").text), "year": "2567"})
+    page = session.get(report_url).text
+    action = re.search(r'<form method="post" action="([^"]+)"[^>]*id="report-form"', page).group(1)
+    version = re.search(r'name="version" value="([^"]*)"', page).group(1)
+    sent = session.post(BASE + action, data={"csrf": csrf_of(page), "version": version, "has1": "1", "description1": "ผลงาน",
+                                             "selfScore": "5", "confirm": "yes"},
+                        files={"file1": ("live.pdf", PDF, "application/pdf")})
+    assert sent.status_code == 200, sent.text[:500]
+
+    deadline = time.time() + 30
+    while "[1/0/1]" not in browser.find_element(By.ID, f"indicator-{number}").text and time.time() < deadline:
+        time.sleep(0.3)
+    assert "[1/0/1] --- [5, -]" in browser.find_element(By.ID, f"indicator-{number}").text
+    assert browser.execute_script("return window.__kpiSamePage === true"), "the page was swapped in place, not reloaded"
+    assert browser.find_element(By.ID, "live").text.startswith("ปรับปรุงล่าสุดเมื่อ")
+    keep(browser, "indicator-list-live")
+
+    # The stream itself: server-sent events, never cached, open at once.
+    with requests.get(BASE + "/live/figures?year=2567&area=74", stream=True, timeout=10) as stream:
+        assert stream.status_code == 200 and stream.headers["Content-Type"].startswith("text/event-stream")
+        assert stream.headers["Cache-Control"] == "no-store"
+        assert next(stream.iter_content(chunk_size=None)).startswith(b"retry: 5000")

@@ -25,6 +25,13 @@ enum Routes {
             let years: [Int] = try await db.query("SELECT DISTINCT year_be FROM view_indicators WHERE status <> 'hidden' ORDER BY 1").decode(Int.self)
             return try jsonResponse(years)
         }
+        // B9: which areas' figures changed (?since= microseconds since 1970, from the last answer's
+        // `now`). The gateway asks once a second and tells the pages open in browsers; it carries
+        // no figure, only that an area of a year changed.
+        router.get("/public/changes") { request, _ in
+            let since = request.uri.queryParameters.get("since").flatMap { Int64($0) }
+            return try jsonResponse(try await figures.changes(since: since))
+        }
         // The indicator list's counters (?year=&area=).
         router.get("/figures/rounds") { request, context in
             let actor = try context.require(.view)

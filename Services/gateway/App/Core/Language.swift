@@ -201,4 +201,5 @@ let english: [String: String] = [
     "ดาวน์โหลด": "Download", "พิมพ์": "Print",
     "ถูกส่งกลับให้แก้ไข": "returned for revision", "เลยกำหนดส่ง": "overdue since", "รายงานที่รอตรวจ": "Reports waiting for review",
     "การแจ้งเตือน": "Reminders",
+    "ข้อมูลในหน้านี้ปรับปรุงอัตโนมัติ": "This page updates by itself", "ปรับปรุงล่าสุดเมื่อ": "Updated at",
 ]

@@ -37,6 +37,9 @@ actor ResponseCache {
         return entry
     }
 
+    /// Forgets every answer (the figures behind them changed; B9).
+    func clear() { entries = [:] }
+
     /// A response for `request`: 304 when it already has this version, else the body; public,
     /// cacheable by the browser for the same lifetime.
     static func response(_ entry: Entry, for request: Request, lifetime: Duration) -> Response {

@@ -26,6 +26,7 @@ enum Routes {
         ReviewRoutes.register(on: router, upstreams: upstreams)
         FigureRoutes.register(on: router, upstreams: upstreams)
         PublicStatisticsRoutes.register(on: router, upstreams: upstreams)
+        LiveFigures.register(on: router, upstreams: upstreams)
         PublicAPIRoutes.register(on: router, upstreams: upstreams)
     }
 }

@@ -161,7 +161,7 @@ enum CataloguePages {
         struct Model {
             var yearBE: Int; var csrf: String; var controller, roundsRight: Bool; var areaParam: String
             var d1, d2, d3, d4: String; var workgroups: [Option]; var areas: [Option]; var national: Bool
-            var groups: [Group]; var empty: Bool; var pager: Pager?
+            var groups: [Group]; var empty: Bool; var pager: Pager?; var live: String
         }
         func matches(_ i: IndicatorView) -> Bool {
             for (key, value) in [("d1", i.form.d1), ("d2", i.form.d2), ("d3", i.form.d3), ("d4", i.form.d4)] {
@@ -206,7 +206,8 @@ enum CataloguePages {
             national: s.user.areaCode == nil, groups: groups, empty: groups.isEmpty,
             pager: pages > 1 ? Pager(page: current, pages: pages, total: shown.count,
                                      previous: current > 1 ? listLink(area, filter, page: current - 1) : nil,
-                                     next: current < pages ? listLink(area, filter, page: current + 1) : nil) : nil))
+                                     next: current < pages ? listLink(area, filter, page: current + 1) : nil) : nil,
+            live: LiveFigures.url(year: s.yearBE ?? 0, area: area ?? s.user.areaCode)))
     }
 
     /// The list with the same area and filters on another page.

@@ -17,7 +17,7 @@ enum FigurePages {
         struct Round { var label: String; var due: String? }
         struct Model {
             var id, number, name, typeName, criteria: String; var yearBE: Int; var rounds: [Round]; var rows: [Row]
-            var empty: Bool; var pager: Pager?; var total: Int
+            var empty: Bool; var pager: Pager?; var total: Int; var live: String
         }
         let levels = CriteriaLevels(m.indicator.levels)
         let mayOpenAny = s.has(.review) || s.has(.seeAllUnits)
@@ -50,7 +50,7 @@ enum FigurePages {
             rounds: m.rounds.map { Round(label: $0.labelTh, due: $0.dueOn.map { ThaiDate.day($0) }) }, rows: rows, empty: rows.isEmpty,
             pager: pages > 1 ? Pager(page: page, pages: pages, total: m.total, previous: page > 1 ? link(page - 1) : nil,
                                      next: page < pages ? link(page + 1) : nil) : nil,
-            total: m.total))
+            total: m.total, live: LiveFigures.url(year: m.indicator.yearBE, area: m.indicator.areaCode)))
     }
 
     /// A line's counts as the summary and the public page show them.
@@ -75,7 +75,7 @@ enum FigurePages {
         struct Line { var code, name, result, band, href: String; var units: Int?; var counts: Counts }
         struct Model {
             var yearBE: Int; var years: [Year]; var scope: String; var national: Bool; var totals: Counts; var result, band: String
-            var chart, chartTitle: String; var areas, indicators, units: [Line]; var empty: Bool
+            var chart, chartTitle: String; var areas, indicators, units: [Line]; var empty: Bool; var live: String
         }
         let levels = AnnualSummary.resultLevels
         let areaParam = sum.areaCode.map { "&area=\($0)" } ?? ""
@@ -99,7 +99,8 @@ enum FigurePages {
             yearBE: sum.yearBE, years: years.map { Year(year: $0, href: "/statistics?year=\($0)" + areaParam, current: $0 == sum.yearBE) },
             scope: sum.areaCode.map { "\($0) \(sum.areaNameTh)" } ?? t("ทั้งประเทศ"), national: sum.areaCode == nil,
             totals: counts(sum.totals), result: number(sum.result), band: sum.result.map(levels.band) ?? "", chart: chart, chartTitle: chartTitle,
-            areas: areas, indicators: indicators, units: units, empty: sum.totals.assigned == 0))
+            areas: areas, indicators: indicators, units: units, empty: sum.totals.assigned == 0,
+            live: LiveFigures.url(year: sum.yearBE, area: sum.areaCode)))
     }
 
     /// A percentage or result as the summary shows it.
@@ -117,7 +118,7 @@ enum FigurePages {
             var yearBE: Int; var national, areaChosen, filtered: Bool; var scope: String; var totals: Counts; var result, band: String
             var d1, d2, d3, d4: String; var workgroups, areas: [Option]; var behindOnly: Bool; var behindCount: Int
             var indicators: [IndicatorRow]; var units: [UnitRow]; var areaRows: [AreaRow]; var hasIndicators, hasAreas, empty: Bool
-            var behindLink, allLink, csvUnits, csvIndicators, xlsx: String
+            var behindLink, allLink, csvUnits, csvIndicators, xlsx: String; var live: String
         }
         let levels = AnnualSummary.resultLevels
         let indicators = sum.indicators.enumerated().map { n, i in
@@ -154,6 +155,6 @@ enum FigurePages {
             hasIndicators: !indicators.isEmpty, hasAreas: !areaRows.isEmpty,
             empty: sum.totals.assigned == 0 && sum.indicators.isEmpty && sum.areas.isEmpty, behindLink: link(behind: true), allLink: link(behind: false),
             csvUnits: link(behind: false, path: "/summary.csv"), csvIndicators: link(behind: false, path: "/summary.csv", part: "indicators"),
-            xlsx: link(behind: false, path: "/summary.xlsx")))
+            xlsx: link(behind: false, path: "/summary.xlsx"), live: LiveFigures.url(year: sum.yearBE, area: sum.areaCode)))
     }
 }
