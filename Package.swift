@@ -79,16 +79,18 @@ for service in services {
         name: appTarget(service),
         dependencies: ["KPIRuntime", "KPIEvents", "KPIContracts",
                        .product(name: "Hummingbird", package: "hummingbird"),
-                       .product(name: "HTTPTypes", package: "swift-http-types")]
+                       .product(name: "HTTPTypes", package: "swift-http-types"),
+                       // Background work (schedules, open event streams) stops with the service.
+                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
             + (service == "gateway" ? [.product(name: "AsyncHTTPClient", package: "async-http-client"),
                                        // Built for Hummingbird already: its channel streams uploads on.
                                        .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                                        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                                        .product(name: "Mustache", package: "swift-mustache"),
-                                       .product(name: "Crypto", package: "swift-crypto"),
-                                       // Open event streams end when the gateway stops.
-                                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")] : [])
-            + (service == "identity" ? ["KPIPasswords", .product(name: "Crypto", package: "swift-crypto")] : [])
+                                       .product(name: "Crypto", package: "swift-crypto")] : [])
+            + (service == "identity" ? ["KPIPasswords", .product(name: "Crypto", package: "swift-crypto"),
+                                        // The e-mail of notices (SMTP).
+                                        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")] : [])
             + (["catalogue", "intake", "gateway"].contains(service) ? ["KPIFiles"] : []),
         path: "Services/\(service)/App",
         resources: resources.map { .copy($0) } + templates.map { .process($0) }))

@@ -249,3 +249,39 @@ public struct FigureChanges: Codable, Sendable, Equatable {
     public var changes: [Change]
     public init(now: Int64, changes: [Change]) { self.now = now; self.changes = changes }
 }
+
+/// B3: a person's notices as identity answers `GET /notices`: the latest 50, newest first.
+public struct NoticeList: Codable, Sendable, Equatable {
+    /// One thing a notice tells (the fields of statistics' `ReminderItemV1`).
+    public struct Item: Codable, Sendable, Equatable {
+        /// "due_soon", "overdue", "returned" or "waiting".
+        public var kind: String
+        public var indicatorId: UUID?
+        public var seq: Int?
+        public var number: String
+        public var nameTh: String
+        public var roundLabelTh: String
+        public var dueOn: String?
+        public var count: Int?
+        public init(kind: String, indicatorId: UUID?, seq: Int?, number: String, nameTh: String, roundLabelTh: String, dueOn: String?,
+                    count: Int?) {
+            self.kind = kind; self.indicatorId = indicatorId; self.seq = seq; self.number = number; self.nameTh = nameTh
+            self.roundLabelTh = roundLabelTh; self.dueOn = dueOn; self.count = count
+        }
+    }
+    public struct Notice: Codable, Sendable, Equatable {
+        public var id: UUID
+        public var yearBE: Int
+        /// "reporters" or "reviewers".
+        public var audience: String
+        public var items: [Item]
+        public var createdAt: Date
+        public var read: Bool
+        public init(id: UUID, yearBE: Int, audience: String, items: [Item], createdAt: Date, read: Bool) {
+            self.id = id; self.yearBE = yearBE; self.audience = audience; self.items = items; self.createdAt = createdAt; self.read = read
+        }
+    }
+    public var unread: Int
+    public var notices: [Notice]
+    public init(unread: Int, notices: [Notice]) { self.unread = unread; self.notices = notices }
+}

@@ -30,7 +30,9 @@ public struct ProjectionRebuild {
         try await database.transaction { tx in
             // Waits for live batches that hold the projection's row; later ones skip it.
             try await tx.execute("UPDATE projections SET rebuilding_since = clock_timestamp() WHERE name = \(projection.name)")
-            try await tx.execute(PostgresQuery(unsafeSQL: "TRUNCATE \(tables)"))
+            // A projection with no tables of its own to empty (people's notices, which hold their
+            // read state) is replayed over what it keeps; its inserts skip what exists.
+            if !tables.isEmpty { try await tx.execute(PostgresQuery(unsafeSQL: "TRUNCATE \(tables)")) }
             try await tx.execute("DELETE FROM inbox WHERE projection = \(projection.name)")
         }
         logger.info("projection emptied; replaying", metadata: ["projection": "\(projection.name)"])

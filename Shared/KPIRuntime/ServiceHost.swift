@@ -21,15 +21,19 @@ public struct ServiceDefinition: Sendable {
     public var startup: @Sendable (ServiceRuntime) async throws -> Void
     /// Extra readiness checks (the gateway checks the services it forwards to).
     public var readiness: @Sendable (ServiceRuntime) -> [String: HealthRoutes.Check]
+    /// Work the service does on its own besides answering and consuming (a schedule), run and
+    /// stopped with it.
+    public var background: @Sendable (ServiceRuntime) -> [any Service]
 
     public init(name: String, migrations: URL?, usesDatabase: Bool = true, projections: [Projection] = [],
                 routes: @escaping @Sendable (Router<ServiceRequestContext>, ServiceRuntime) -> Void,
                 startup: @escaping @Sendable (ServiceRuntime) async throws -> Void = { _ in },
-                readiness: @escaping @Sendable (ServiceRuntime) -> [String: HealthRoutes.Check] = { _ in [:] }) {
+                readiness: @escaping @Sendable (ServiceRuntime) -> [String: HealthRoutes.Check] = { _ in [:] },
+                background: @escaping @Sendable (ServiceRuntime) -> [any Service] = { _ in [] }) {
         self.name = name; self.migrations = migrations; self.usesDatabase = usesDatabase
         precondition(Set(projections.map(\.name)).count == projections.count, "two projections share a name")
         self.projections = projections; self.routes = routes
-        self.startup = startup; self.readiness = readiness
+        self.startup = startup; self.readiness = readiness; self.background = background
     }
 }
 
@@ -134,6 +138,7 @@ public enum ServiceHost {
         }
         checks.merge(definition.readiness(runtime)) { _, new in new }
         try await definition.startup(runtime)
+        services += definition.background(runtime)
 
         let (router, allowed) = ServiceRouter.make(tls: config.environment.string("KPI_PUBLIC_URL", default: "").hasPrefix("https://"))
         HealthRoutes(checks: checks).register(on: router)

@@ -147,7 +147,19 @@ import Testing
                       roundLabelTh: "รอบ 6 เดือน", dueOn: "2024-03-15", overdue: true, returned: false),
                 .init(indicatorId: UUID(uuidString: "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11")!, seq: 2, number: "1.1", nameTh: "ร้อยละ",
                       roundLabelTh: "รอบ 12 เดือน", dueOn: nil, overdue: false, returned: true),
-            ], waitingForReview: 7)),
+            ], waitingForReview: 7), unread: 2),
+            // [35] notices (B3): an unread reminder of a unit, a read digest of reviews.
+            NoticePages.list(session, NoticeList(unread: 1, notices: [
+                .init(id: UUID(uuidString: "0b3e6f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b")!, yearBE: 2567, audience: "reporters", items: [
+                    .init(kind: "overdue", indicatorId: UUID(uuidString: "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11")!, seq: 1, number: "1.1",
+                          nameTh: "ร้อยละ <b>", roundLabelTh: "รอบ 6 เดือน", dueOn: "2024-03-15", count: nil),
+                    .init(kind: "due_soon", indicatorId: UUID(uuidString: "6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11")!, seq: 2, number: "1.1",
+                          nameTh: "ร้อยละ", roundLabelTh: "รอบ 12 เดือน", dueOn: "2024-09-15", count: nil)],
+                      createdAt: Date(timeIntervalSince1970: 1_710_000_000), read: false),
+                .init(id: UUID(uuidString: "1b3e6f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b")!, yearBE: 2567, audience: "reviewers", items: [
+                    .init(kind: "waiting", indicatorId: nil, seq: nil, number: "", nameTh: "", roundLabelTh: "", dueOn: nil, count: 4)],
+                      createdAt: Date(timeIntervalSince1970: 1_700_000_000), read: true),
+            ])),
         ]
     }
 
@@ -259,6 +271,12 @@ import Testing
         let home = try await Self.text(Self.everyPage()[34])
         #expect(home.contains("id=\"due-6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11-1\" class=\"urgent\"") && home.contains("เลยกำหนดส่ง 15 มี.ค. 2567"))
         #expect(home.contains("ร้อยละ &lt;b&gt;") && home.contains("ถูกส่งกลับให้แก้ไข") && home.contains("href=\"/reviews\">รายงานที่รอตรวจ: 7</a>"))
+        #expect(home.contains("id=\"unread-notices\" class=\"urgent\"><a href=\"/notices\">ข้อความแจ้งเตือนที่ยังไม่ได้อ่าน: 2</a>"))
+        let notices = try await Self.text(Self.everyPage()[35])
+        #expect(notices.contains("<strong id=\"unread-count\">1</strong>") && notices.contains("เลยกำหนดส่ง 15 มี.ค. 2567"))
+        #expect(notices.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1\"") && notices.contains("ร้อยละ &lt;b&gt;"))
+        #expect(notices.contains("<a href=\"/reviews\">รายงานที่รอตรวจ: 4</a>") && notices.contains("id=\"read-0b3e6f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b\""))
+        #expect(!notices.contains("id=\"read-1b3e6f8a-1c2d-4e5f-8a9b-0c1d2e3f4a5b\""), "a read notice offers no marking")
         #expect(matrix.contains("2 / 3 (250)") && matrix.contains("matrix?page=1") && matrix.contains("matrix?page=3") && matrix.contains("15 มี.ค. 2567"))
         // The reviewer (M16): the score form with its error and the typed value, the copied file
         // named; no score shown until a review stands.

@@ -143,6 +143,18 @@ enum AccountRoutes {
         }
         // Names beside reports and reviews (the matrix, M11): ?ids= up to 200 user ids, of the
         // signed-in user's own area only.
+        // B3: the signed-in person's notices, and marking them read ({"ids": [...]}, or all).
+        let notices = NoticeStore(db: users.db)
+        router.get("/notices") { request, _ in
+            let me = try await current(request, sessions)
+            return try jsonResponse(try await notices.list(user: me.user.id))
+        }
+        router.post("/notices/read") { request, _ in
+            let me = try await current(request, sessions)
+            struct Read: Decodable { var ids: [UUID]? }
+            let body = try await request.decodeJSON(Read.self)
+            return try jsonResponse(["read": try await notices.markRead(user: me.user.id, ids: Array((body.ids ?? []).prefix(200)))])
+        }
         router.get("/users/names") { request, _ in
             let me = try await current(request, sessions)
             let ids = (request.uri.queryParameters.get("ids") ?? "").split(separator: ",").prefix(200).compactMap { UUID(uuidString: String($0)) }

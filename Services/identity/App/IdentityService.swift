@@ -7,6 +7,7 @@ public enum IdentityService {
     public static let definition = ServiceDefinition(
         name: "identity",
         migrations: Bundle.module.url(forResource: "Migrations", withExtension: nil),
+        projections: [Notices.projection],
         routes: { router, runtime in
             // startup has checked the key already.
             let users = UserStore(db: runtime.db, vault: try! NationalIDVault(environment: runtime.config.environment))
@@ -25,7 +26,10 @@ public enum IdentityService {
             if placed > 0 { runtime.logger.notice("units stored before areas placed in the tree", metadata: ["units": "\(placed)"]) }
             let accounts = try await AccountSeed(db: runtime.db, vault: vault).run(environment: runtime.config.environment)
             if !accounts.isEmpty { runtime.logger.info("accounts created at start", metadata: ["accounts": "\(accounts)"]) }
-        })
+            // An SMTP setting that cannot work stops the start here, with its message.
+            _ = try Mailer(runtime: runtime)
+        },
+        background: { runtime in [try! Mailer(runtime: runtime)].compactMap { $0 } })
 
     /// The nation and the 34 units named in the manual (the area office สพม.กำแพงเพชร and its
     /// units), loaded at first start.

@@ -202,4 +202,7 @@ let english: [String: String] = [
     "ถูกส่งกลับให้แก้ไข": "returned for revision", "เลยกำหนดส่ง": "overdue since", "รายงานที่รอตรวจ": "Reports waiting for review",
     "การแจ้งเตือน": "Reminders",
     "ข้อมูลในหน้านี้ปรับปรุงอัตโนมัติ": "This page updates by itself", "ปรับปรุงล่าสุดเมื่อ": "Updated at",
+    "ยังไม่ได้อ่าน": "Unread", "ครบกำหนดส่ง": "due on", "ยังไม่มีการแจ้งเตือน": "No notices yet", "อ่านแล้วทั้งหมด": "Mark all read",
+    "ใหม่": "New", "อ่านแล้ว": "Mark read", "ทำเครื่องหมายว่าอ่านแล้ว": "Marked as read",
+    "ข้อความแจ้งเตือนที่ยังไม่ได้อ่าน": "Unread notices",
 ]

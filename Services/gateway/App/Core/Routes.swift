@@ -27,6 +27,7 @@ enum Routes {
         FigureRoutes.register(on: router, upstreams: upstreams)
         PublicStatisticsRoutes.register(on: router, upstreams: upstreams)
         LiveFigures.register(on: router, upstreams: upstreams)
+        NoticeRoutes.register(on: router, upstreams: upstreams)
         PublicAPIRoutes.register(on: router, upstreams: upstreams)
     }
 }

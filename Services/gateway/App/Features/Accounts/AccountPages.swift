@@ -11,7 +11,7 @@ enum AccountPages {
         var yearBE: Int?
     }
 
-    static func home(_ s: SessionInfo?, reminders: Reminders? = nil) -> Response {
+    static func home(_ s: SessionInfo?, reminders: Reminders? = nil, unread: Int = 0) -> Response {
         let user = s.map { s in
             HomeUser(fullName: s.user.title + s.user.firstNameTh + " " + s.user.lastNameTh, username: s.user.username,
                      position: s.user.position, nationalId: s.user.nationalId, unitCode: s.user.unitCode, yearBE: s.yearBE)
@@ -23,6 +23,9 @@ enum AccountPages {
             let state = d.returned ? t("ถูกส่งกลับให้แก้ไข") : d.overdue ? t("เลยกำหนดส่ง") + " " + when : t("กำหนดส่ง") + " " + when
             return Notice(id: "due-\(d.indicatorId.uuidString.lowercased())-\(d.seq)", text: "\(d.number) \(d.nameTh) · \(d.roundLabelTh) — \(state)",
                           href: "/reports/\(d.indicatorId.uuidString.lowercased())/\(d.seq)", urgent: d.overdue || d.returned)
+        }
+        if unread > 0 {
+            notices.insert(Notice(id: "unread-notices", text: t("ข้อความแจ้งเตือนที่ยังไม่ได้อ่าน") + ": \(unread)", href: "/notices", urgent: true), at: 0)
         }
         if let waiting = reminders?.waitingForReview, waiting > 0 {
             notices.append(Notice(id: "waiting-review", text: t("รายงานที่รอตรวจ") + ": \(waiting)", href: "/reviews", urgent: false))

@@ -6,12 +6,17 @@ import KPIRuntime
 /// The browser's account pages: sign-in and out, registration, year choice.
 enum AccountRoutes {
     static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams, secureCookies: Bool) {
-        router.get("/") { _, context in
-            // The reminders (B3) come from statistics; the page shows without them should it not answer.
-            guard let s = context.session, let year = s.yearBE, s.has(.report) || s.has(.review) else { return AccountPages.home(context.session) }
-            let reply = try? await upstreams.send(.statistics, .get, "/figures/reminders?year=\(year)", actor: s.actor)
-            let reminders = reply.flatMap { $0.status == .ok ? try? JSONDecoder.kpi.decode(Reminders.self, from: Data(buffer: $0.body)) : nil }
-            return AccountPages.home(s, reminders: reminders)
+        router.get("/") { request, context in
+            // The reminders (B3) come from statistics, the unread notices from identity; the page
+            // shows without them should either not answer.
+            guard let s = context.session else { return AccountPages.home(nil) }
+            async let notices = try? NoticeRoutes.notices(upstreams, request)
+            var reminders: Reminders?
+            if let year = s.yearBE, s.has(.report) || s.has(.review) {
+                let reply = try? await upstreams.send(.statistics, .get, "/figures/reminders?year=\(year)", actor: s.actor)
+                reminders = reply.flatMap { $0.status == .ok ? try? JSONDecoder.kpi.decode(Reminders.self, from: Data(buffer: $0.body)) : nil }
+            }
+            return AccountPages.home(s, reminders: reminders, unread: await notices?.unread ?? 0)
         }
 
         router.get("/signin") { request, context in
