@@ -62,6 +62,9 @@ var targets: [Target] = [
         "ReviewService",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
+        // A fake SMTP server for the e-mailed notices.
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
     ], path: "Tests/IntegrationTests"),
 ]
 

@@ -16,9 +16,15 @@ extension IntegrationSuite {
     let catalogue = ServiceProcess("catalogue", port: 18173, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey])
     let intake = ServiceProcess("intake", port: 18183, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey, "KPI_FILE_MAX_BYTES": "65536"])
     let review = ServiceProcess("review", port: 18213, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey])
-    let statistics = ServiceProcess("statistics", port: 18223, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey])
+    // The reminder schedule runs every second, at any hour (B3).
+    let statistics = ServiceProcess("statistics", port: 18223, environment: ["KPI_FORWARD_VERIFY_KEY": key.publicKey,
+                                                                             "KPI_REMINDER_INTERVAL_S": "1", "KPI_REMINDER_FROM_HOUR": "0"])
     /// identity publishes the seed units, which catalogue needs before it assigns them.
-    let identity = ServiceProcess("identity", port: 18193)
+    /// Has the demo accounts (the reporter of unit 1, the reviewer of area 74) and mails their
+    /// notices to `FakeSMTP` on `smtpPort` (B3).
+    static let smtpPort = 18299
+    let identity = ServiceProcess("identity", port: 18193, environment: ["KPI_DEMO": "true", "KPI_SMTP_HOST": "127.0.0.1", "KPI_SMTP_PORT": String(smtpPort),
+                                                                         "KPI_SMTP_FROM": "kpi@test.invalid"])
     let tag = "R\(Int.random(in: 1000...9999))"
 
     static func actor(_ rights: [Right], unit: Int, area: Int? = 74, name: String = "ครูสมศรี ใจดี") -> Actor {

@@ -143,18 +143,20 @@ struct SMTPClient: Sendable {
             group.addTask {
                 try await channel.executeThenClose { inbound, outbound in
                     var reader = inbound.makeAsyncIterator()
-                    var pending = ""
+                    // Bytes, not Characters: to Swift "\r\n" is one Character, never "\n".
+                    var pending: [UInt8] = []
                     /// The code of the server's next reply (its last line: "250 ok" after "250-…").
                     func reply() async throws -> Int {
                         while true {
-                            while let end = pending.firstIndex(of: "\n") {
-                                let line = String(pending[..<end]).trimmingCharacters(in: .whitespacesAndNewlines)
-                                pending = String(pending[pending.index(after: end)...])
-                                if line.count >= 3, let code = Int(line.prefix(3)), line.count == 3 || line.dropFirst(3).first == " " { return code }
+                            while let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                                let line = Array(pending[..<end])
+                                pending.removeSubrange(...end)
+                                if line.count >= 3, let code = Int(String(decoding: line.prefix(3), as: UTF8.self)),
+                                   line.count == 3 || line[3] == UInt8(ascii: " ") || line[3] == UInt8(ascii: "\r") { return code }
                             }
                             guard let buffer = try await reader.next() else { throw Failure(description: "the SMTP server closed the connection") }
-                            pending += String(buffer: buffer)
-                            if pending.utf8.count > 65_536 { throw Failure(description: "the SMTP server's reply is too long") }
+                            pending += buffer.readableBytesView
+                            if pending.count > 65_536 { throw Failure(description: "the SMTP server's reply is too long") }
                         }
                     }
                     func step(_ command: String?, _ expected: ClosedRange<Int>) async throws {
