@@ -57,6 +57,10 @@ extension IntegrationSuite.ReportTests {
             UNION ALL
             SELECT 'results ' || indicator_id || ' ' || units || ' ' || reviewed_units || ' ' || coalesce(round(average_sum, 4)::text, '-')
             FROM statistics.fig_indicator_results WHERE indicator_id IN (\(unescaped: list))
+            UNION ALL
+            SELECT 'unit ' || indicator_id || ' ' || unit_code || ' ' || shown || ' ' || assigned || '/' || sent || '/' || reviewed || ' ' || late
+                   || ' ' || missing || ' ' || missing_due::text || ' ' || coalesce(self_sum::text, '-') || ' ' || coalesce(review_sum::text, '-')
+            FROM statistics.fig_unit_results WHERE indicator_id IN (\(unescaped: list))
             ORDER BY 1
             """).map { try $0.decode(String.self, at: 0) }
     }
@@ -162,6 +166,7 @@ extension IntegrationSuite.ReportTests {
             let before = try await figureSnapshot([id, overdue])
             try await TestEnvironment.admin.execute("UPDATE statistics.fig_round_counts SET sent = sent + 9")
             try await TestEnvironment.admin.execute("UPDATE statistics.fig_indicator_results SET units = units + 9")
+            try await TestEnvironment.admin.execute("UPDATE statistics.fig_unit_results SET sent = sent + 9")
             try await TestEnvironment.admin.execute("DELETE FROM statistics.fig_slots WHERE unit_code = 2")
             #expect(try await figureSnapshot([id, overdue]) != before)
             // Every read model of statistics, one after another, each from the whole history.

@@ -88,7 +88,7 @@ extension IntegrationSuite {
         where try await TestEnvironment.admin.query("SELECT to_regclass(\(table))::text").first?.decode(String?.self, at: 0) != nil {
             try await TestEnvironment.admin.execute("DELETE FROM \(unescaped: table) WHERE report_id IN \(unescaped: reports)")
         }
-        for table in ["statistics.fig_slots", "statistics.fig_round_counts", "statistics.fig_indicator_results", "statistics.fig_dirty_rounds"]
+        for table in ["statistics.fig_slots", "statistics.fig_round_counts", "statistics.fig_indicator_results", "statistics.fig_unit_results", "statistics.fig_dirty_rounds", "statistics.reminder_log"]
         where try await TestEnvironment.admin.query("SELECT to_regclass(\(table))::text").first?.decode(String?.self, at: 0) != nil {
             try await TestEnvironment.admin.execute("DELETE FROM \(unescaped: table) WHERE indicator_id IN \(unescaped: mine)")
         }

@@ -5,18 +5,6 @@ import KPIRuntime
 
 /// The annual summary (M19, M21): an area office's indicators and units, or the nation's areas.
 extension FigureStore {
-    /// The slot counts every line of the summary adds up, per unit and indicator (or per area):
-    /// assigned, sent, reviewed, late, missing, overdue, the sums of self and review scores.
-    static let counts = """
-        count(*) FILTER (WHERE s.assigned)::int AS assigned,
-        count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed'))::int AS sent,
-        count(*) FILTER (WHERE s.state = 'reviewed')::int AS reviewed,
-        count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed') AND s.late)::int AS late,
-        count(*) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed')::int AS missing,
-        count(*) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed'
-                         AND r.due_on < (now() AT TIME ZONE 'Asia/Bangkok')::date)::int AS overdue
-        """
-
     /// The indicators taken into account: the year's, of `area` (nil: every area), not hidden,
     /// matching the filter. `i` is view_indicators.
     static func chosen(_ yearBE: Int, area: Int?, _ f: SummaryFilter) -> PostgresQuery {
@@ -36,7 +24,8 @@ extension FigureStore {
         return try await nationalSummary(yearBE: yearBE, filter: filter)
     }
 
-    /// One area: a line per indicator and per unit, from the counts of each (unit, indicator).
+    /// One area: a line per indicator and per unit, from each (indicator, unit)'s results
+    /// (`fig_unit_results`; what is overdue from the due dates of the rounds still missing).
     func areaSummary(yearBE: Int, area: Int, filter: SummaryFilter) async throws -> AnnualSummary {
         let indicators = try await db.query("""
             SELECT i.id, i.number, i.name_th, i.type_name_th, i.weight::float8, i.criteria, i.levels::float8[]::text,
@@ -44,13 +33,11 @@ extension FigureStore {
             FROM view_indicators i WHERE \(fragment: Self.chosen(yearBE, area: area, filter)) ORDER BY i.type_name_th, i.number
             """).decode((UUID, String, String, String, Double, String, String, Double?, Double?).self)
         let rows = try await db.query("""
-            SELECT s.unit_code, s.indicator_id, \(unescaped: Self.counts),
-                   sum(s.self_score) FILTER (WHERE s.state IN ('waiting', 'reviewed'))::float8,
-                   sum(s.review_score) FILTER (WHERE s.state = 'reviewed')::float8
-            FROM view_indicators i JOIN fig_slots s ON s.indicator_id = i.id
-            JOIN view_rounds r ON r.indicator_id = s.indicator_id AND r.seq = s.seq
+            SELECT x.unit_code, x.indicator_id, x.assigned, x.sent, x.reviewed, x.late, x.missing,
+                   (SELECT count(*) FROM unnest(x.missing_due) d WHERE d < (now() AT TIME ZONE 'Asia/Bangkok')::date)::int,
+                   x.self_sum::float8, x.review_sum::float8
+            FROM view_indicators i JOIN fig_unit_results x ON x.indicator_id = i.id
             WHERE \(fragment: Self.chosen(yearBE, area: area, filter))
-            GROUP BY s.unit_code, s.indicator_id
             """).decode((Int, UUID, Int, Int, Int, Int, Int, Int, Double?, Double?).self)
         let names = Dictionary(try await db.query("""
             SELECT code, name_th FROM unit_directory

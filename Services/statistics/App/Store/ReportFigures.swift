@@ -16,7 +16,7 @@ import KPIRuntime
 /// version kept (a replay) changes nothing.
 enum ReportFigures {
     static let projection = Projection(
-        name: "report_figures", migrations: nil, tables: ["fig_slots", "fig_round_counts", "fig_indicator_results", "fig_dirty_rounds"],
+        name: "report_figures", migrations: nil, tables: ["fig_slots", "fig_round_counts", "fig_unit_results", "fig_indicator_results", "fig_dirty_rounds"],
         settle: { tx in try await settle(tx) }
     ) { handlers in
         handlers.on(RoundUnitsChangedV1.self) { events, tx in
@@ -56,6 +56,11 @@ enum ReportFigures {
         }
         handlers.on(ReportConfirmationCancelledV1.self) { events, tx in
             try await report(events.map { Step($0.event, state: "draft") }, setsScore: false, tx: tx)
+        }
+
+        // A round's due date decides what is overdue in its units' results.
+        handlers.on(RoundDatesSetV1.self) { events, tx in
+            try await markDirty(events.map { Round($0.event.indicatorId, $0.event.seq) }, tx: tx)
         }
 
         // Review's side: the last decision about a report wins (its events come in order).
@@ -193,14 +198,29 @@ enum ReportFigures {
                 reviewed = EXCLUDED.reviewed, on_time = EXCLUDED.on_time, late = EXCLUDED.late, missing = EXCLUDED.missing,
                 self_average = EXCLUDED.self_average, review_average = EXCLUDED.review_average
             """)
-        // An indicator's units and their average reviews (the weighted results of the nation's summary).
-        let indicators = Array(Set(unique.map(\.indicator_id)))
+        // Each touched indicator's units (what the area's summary and the matrix read), then the
+        // indicator's results from them (the nation's summary).
+        let indicators = try json(Array(Set(unique.map(\.indicator_id))))
+        try await tx.execute("""
+            INSERT INTO fig_unit_results (indicator_id, unit_code, shown, assigned, sent, reviewed, late, missing, missing_due, self_sum, review_sum)
+            SELECT s.indicator_id, s.unit_code, bool_or(s.assigned OR s.report_state IS NOT NULL),
+                   count(*) FILTER (WHERE s.assigned), count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed')),
+                   count(*) FILTER (WHERE s.state = 'reviewed'), count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed') AND s.late),
+                   count(*) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed'),
+                   coalesce(array_agg(r.due_on) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed'), '{}'),
+                   sum(s.self_score) FILTER (WHERE s.state IN ('waiting', 'reviewed')), sum(s.review_score) FILTER (WHERE s.state = 'reviewed')
+            FROM fig_slots s LEFT JOIN view_rounds r ON r.indicator_id = s.indicator_id AND r.seq = s.seq
+            WHERE s.indicator_id IN (SELECT value::uuid FROM jsonb_array_elements_text(\(indicators)::jsonb))
+            GROUP BY s.indicator_id, s.unit_code
+            ON CONFLICT (indicator_id, unit_code) DO UPDATE SET shown = EXCLUDED.shown, assigned = EXCLUDED.assigned, sent = EXCLUDED.sent,
+                reviewed = EXCLUDED.reviewed, late = EXCLUDED.late, missing = EXCLUDED.missing, missing_due = EXCLUDED.missing_due,
+                self_sum = EXCLUDED.self_sum, review_sum = EXCLUDED.review_sum
+            """)
         try await tx.execute("""
             INSERT INTO fig_indicator_results (indicator_id, units, reviewed_units, average_sum)
-            SELECT u.indicator_id, count(*), count(u.average), sum(u.average)
-            FROM (SELECT s.indicator_id, s.unit_code, avg(s.review_score) FILTER (WHERE s.state = 'reviewed') AS average
-                  FROM fig_slots s WHERE s.indicator_id IN (SELECT value::uuid FROM jsonb_array_elements_text(\(try json(indicators))::jsonb))
-                  GROUP BY s.indicator_id, s.unit_code) u
+            SELECT u.indicator_id, count(*) FILTER (WHERE u.shown), count(*) FILTER (WHERE u.reviewed > 0),
+                   sum(u.review_sum / u.reviewed) FILTER (WHERE u.reviewed > 0)
+            FROM fig_unit_results u WHERE u.indicator_id IN (SELECT value::uuid FROM jsonb_array_elements_text(\(indicators)::jsonb))
             GROUP BY u.indicator_id
             ON CONFLICT (indicator_id) DO UPDATE SET units = EXCLUDED.units, reviewed_units = EXCLUDED.reviewed_units,
                 average_sum = EXCLUDED.average_sum
