@@ -36,6 +36,7 @@ input:focus,select:focus,button:focus,a:focus{outline:3px solid #f0b400;outline-
 .queue{list-style:none;padding:0;margin:0}.queue li{margin:0 0 .8rem}
 .note{padding:.7rem;border-radius:.3rem;background:#e8f1fb;margin:0 0 1rem}
 .live{font-size:.85rem;color:#555;margin:.5rem 0}
+.notices{list-style:none;padding:0}.notices>li.unread{border-left:4px solid #c77700}.notices .meta{margin:0 0 .3rem;color:#555;font-size:.9rem}
 .grid{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr))}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dl.facts dt{color:var(--muted)}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}
