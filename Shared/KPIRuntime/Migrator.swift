@@ -35,6 +35,9 @@ public struct Migrator: Sendable {
     public func run(on pool: PostgresPool, logger: Logger) async throws -> [String] {
         try await pool.withTransaction { conn in
             try await conn.query("SELECT pg_advisory_xact_lock(hashtext(\("kpi.migrations." + schema)))")
+            // A migration that fills a new table from millions of rows takes as long as it takes:
+            // the statement timeout that protects requests does not apply to it.
+            try await conn.execute("SET LOCAL statement_timeout = 0")
             // The schema name is the service's own name from code, never user input.
             try await conn.execute("CREATE SCHEMA IF NOT EXISTS \(unescaped: schema)")
             try await conn.execute("""
