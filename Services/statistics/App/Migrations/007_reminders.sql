@@ -10,14 +10,14 @@ CREATE TABLE reminder_log (
     PRIMARY KEY (indicator_id, seq, unit_code, step)
 );
 
--- The reviewers' digests per area, year and workgroup (0: indicators of no workgroup): the
--- newest waiting report already told of and the day of the last digest (at most one a day,
--- and only when reports came since).
+-- The reviewers' digests per area, year and workgroup (0: indicators of no workgroup): how
+-- many reports had been sent at the last digest and its day (at most one a day, and only when
+-- reports were sent since; read from the round counters, not from millions of slots).
 CREATE TABLE reminder_digests (
     area_code   int NOT NULL,
     year_be     int NOT NULL,
     workgroup   int NOT NULL,
-    newest      timestamptz NOT NULL,
+    sent_total  bigint NOT NULL,
     issued_on   date NOT NULL,
     PRIMARY KEY (area_code, year_be, workgroup)
 );

@@ -13,7 +13,7 @@ import ServiceLifecycle
 ///   (default 7 and 1) and `KPI_REMINDER_DAYS_AFTER` days after it (default 1 and 7);
 /// - a report returned for revision, once per return;
 /// - the reviewers of an area and workgroup, of reports waiting for review: at most once a day,
-///   and only when reports came since the last digest.
+///   and only when reports were sent since the last digest (from the round counters).
 ///
 /// Every step of every slot is written in `reminder_log` in the transaction that publishes it,
 /// so it is told once, whatever the number of statistics instances. Only the latest step due
@@ -61,8 +61,24 @@ struct ReminderSchedule: Service {
 
     static func array(_ values: [Int]) -> String { "{" + values.map(String.init).joined(separator: ",") + "}" }
 
-    /// One run: every reminder due now and not yet told. Returns how many events it published.
+    /// One run: every reminder due now and not yet told, an area office at a time (a day when
+    /// every school of the nation passes a due date is millions of slots, too many for one
+    /// statement), then the reviewers' digests. Returns how many events it published.
     func issue() async throws -> Int {
+        let areas = try await db.query("""
+            SELECT DISTINCT i.area_code FROM view_indicators i JOIN view_rounds r ON r.indicator_id = i.id
+            WHERE i.status = 'open' AND r.state = 'open' ORDER BY 1
+            """).decode(Int.self)
+        var issued = 0
+        for area in areas {
+            try Task.checkCancellation()
+            issued += try await units(area: area)
+        }
+        return issued + (try await digests())
+    }
+
+    /// The reminders of one area's units.
+    func units(area: Int) async throws -> Int {
         try await db.transaction { tx in
             let now = Date()
             // Units: each slot's latest step due, logged; what was not logged before is told.
@@ -72,7 +88,7 @@ struct ReminderSchedule: Service {
                            r.due_on - (now() AT TIME ZONE 'Asia/Bangkok')::date AS days, s.state, s.review_version
                     FROM fig_slots s JOIN view_indicators i ON i.id = s.indicator_id
                     JOIN view_rounds r ON r.indicator_id = s.indicator_id AND r.seq = s.seq
-                    WHERE s.assigned AND i.status = 'open' AND r.state = 'open'
+                    WHERE i.area_code = \(area) AND s.assigned AND i.status = 'open' AND r.state = 'open'
                       AND (s.state IS NULL OR s.state IN ('draft', 'returned'))),
                 stepped AS (
                     SELECT c.*, CASE
@@ -103,19 +119,28 @@ struct ReminderSchedule: Service {
                                                     workgroupId: nil, items: [item], issuedAt: now))
                 }
             }
-            // Reviewers: a digest per area, year and workgroup with reports that came since the last.
+            try await tx.publishAll(events)
+            return events.count
+        }
+    }
+
+    /// Reviewers: a digest per area, year and workgroup with reports that came since the last.
+    func digests() async throws -> Int {
+        try await db.transaction { tx in
+            let now = Date()
+            var events: [RemindersIssuedV1] = []
             let digests = try await tx.query("""
                 WITH waiting AS (
-                    SELECT i.year_be, i.area_code, coalesce(i.workgroup_id, 0) AS workgroup, count(*)::int AS n,
-                           max(coalesce(s.confirmed_at, '-infinity')) AS newest
-                    FROM fig_slots s JOIN view_indicators i ON i.id = s.indicator_id
-                    WHERE s.state = 'waiting' AND i.status <> 'hidden'
-                    GROUP BY 1, 2, 3),
+                    SELECT i.year_be, i.area_code, coalesce(i.workgroup_id, 0) AS workgroup, sum(c.sent - c.reviewed)::int AS n,
+                           sum(c.sent)::bigint AS sent_total
+                    FROM fig_round_counts c JOIN view_indicators i ON i.id = c.indicator_id
+                    WHERE i.status <> 'hidden'
+                    GROUP BY 1, 2, 3 HAVING sum(c.sent - c.reviewed) > 0),
                 told AS (
-                    INSERT INTO reminder_digests (area_code, year_be, workgroup, newest, issued_on)
-                    SELECT area_code, year_be, workgroup, newest, (now() AT TIME ZONE 'Asia/Bangkok')::date FROM waiting
-                    ON CONFLICT (area_code, year_be, workgroup) DO UPDATE SET newest = EXCLUDED.newest, issued_on = EXCLUDED.issued_on
-                    WHERE reminder_digests.newest < EXCLUDED.newest AND reminder_digests.issued_on < EXCLUDED.issued_on
+                    INSERT INTO reminder_digests (area_code, year_be, workgroup, sent_total, issued_on)
+                    SELECT area_code, year_be, workgroup, sent_total, (now() AT TIME ZONE 'Asia/Bangkok')::date FROM waiting
+                    ON CONFLICT (area_code, year_be, workgroup) DO UPDATE SET sent_total = EXCLUDED.sent_total, issued_on = EXCLUDED.issued_on
+                    WHERE reminder_digests.sent_total < EXCLUDED.sent_total AND reminder_digests.issued_on < EXCLUDED.issued_on
                     RETURNING area_code, year_be, workgroup)
                 SELECT w.year_be, w.area_code, w.workgroup, w.n
                 FROM told t JOIN waiting w ON w.area_code = t.area_code AND w.year_be = t.year_be AND w.workgroup = t.workgroup
