@@ -176,13 +176,22 @@ public struct AnnualSummary: Codable, Sendable, Equatable {
     /// The weighted result of every unit's results together, on the 1–5 scale.
     public var result: Double?
     public var indicators: [IndicatorLine]
+    /// A page of the units (`unitsPage` from `unitsOffset`, of `unitsTotal`; all of them when
+    /// asked for `units=all`), the units behind only when asked for `behind=1`.
     public var units: [UnitLine]
     public var areas: [AreaLine]
+    public var unitsTotal: Int?
+    public var unitsOffset: Int?
+    /// How many units are behind (overdue), whatever the page.
+    public var behindTotal: Int?
+
+    /// Units per page: an area office with thousands of units still gives a page a phone opens.
+    public static let unitsPage = 200
 
     public init(yearBE: Int, areaCode: Int?, areaNameTh: String = "", totals: Totals, result: Double?, indicators: [IndicatorLine], units: [UnitLine],
-                areas: [AreaLine]) {
+                areas: [AreaLine], unitsTotal: Int? = nil, unitsOffset: Int? = nil, behindTotal: Int? = nil) {
         self.yearBE = yearBE; self.areaCode = areaCode; self.areaNameTh = areaNameTh; self.totals = totals; self.result = result; self.indicators = indicators
-        self.units = units; self.areas = areas
+        self.units = units; self.areas = areas; self.unitsTotal = unitsTotal; self.unitsOffset = unitsOffset; self.behindTotal = behindTotal
     }
 
     /// The 1–5 scale's levels, for colouring weighted results (the manual's "[2] --> [3] --> [4] --> [5]").

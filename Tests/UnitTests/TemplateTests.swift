@@ -160,6 +160,9 @@ import Testing
                     .init(kind: "waiting", indicatorId: nil, seq: nil, number: "", nameTh: "", roundLabelTh: "", dueOn: nil, count: 4)],
                       createdAt: Date(timeIntervalSince1970: 1_700_000_000), read: true),
             ])),
+            // [36] an area with 450 units: the public page's second page of them.
+            html(FigurePages.publicStatistics({ var paged = areaSummary; paged.unitsTotal = 450; paged.unitsOffset = 200; return paged }(),
+                                              years: [2567], session: nil)),
         ]
     }
 
@@ -272,6 +275,9 @@ import Testing
         #expect(home.contains("id=\"due-6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11-1\" class=\"urgent\"") && home.contains("เลยกำหนดส่ง 15 มี.ค. 2567"))
         #expect(home.contains("ร้อยละ &lt;b&gt;") && home.contains("ถูกส่งกลับให้แก้ไข") && home.contains("href=\"/reviews\">รายงานที่รอตรวจ: 7</a>"))
         #expect(home.contains("id=\"unread-notices\" class=\"urgent\"><a href=\"/notices\">ข้อความแจ้งเตือนที่ยังไม่ได้อ่าน: 2</a>"))
+        let paged = try await Self.text(Self.everyPage()[36])
+        #expect(paged.contains("2 / 3 (450)") && paged.contains("href=\"/statistics?year=2567&amp;area=74&amp;upage=1\"")
+                && paged.contains("href=\"/statistics?year=2567&amp;area=74&amp;upage=3\""))
         let notices = try await Self.text(Self.everyPage()[35])
         #expect(notices.contains("<strong id=\"unread-count\">1</strong>") && notices.contains("เลยกำหนดส่ง 15 มี.ค. 2567"))
         #expect(notices.contains("href=\"/reports/6f1d0c3e-8a3b-4c1e-9a55-0d6a2f3b7c11/1\"") && notices.contains("ร้อยละ &lt;b&gt;"))

@@ -11,12 +11,13 @@ enum Routes {
         router.get("/public/units") { _, _ in try jsonResponse(try await UnitTotals.summary(db)) }
 
         // Public figures (M20), for everyone: a year's progress and results, by area for the
-        // nation, by indicator and unit for one area (?year=&area=). No person is named in them.
+        // nation, by indicator and unit for one area (?year=&area=&units=). No person is named in them.
         router.get("/public/figures") { request, _ in
             let q = request.uri.queryParameters
             guard let year = q.get("year").flatMap({ Int($0) }) else { throw Problem(status: .badRequest, detail: "year is required") }
             if let area = q.get("area").flatMap({ Int($0) }) {
-                return try jsonResponse(try await figures.areaSummary(yearBE: year, area: area, filter: SummaryFilter()))
+                return try jsonResponse(try await figures.areaSummary(yearBE: year, area: area, filter: SummaryFilter(),
+                                                                      units: .init(units: q.get("units"), behind: q.get("behind"))))
             }
             return try jsonResponse(try await figures.nationalSummary(yearBE: year, filter: SummaryFilter()))
         }
@@ -41,7 +42,8 @@ enum Routes {
             }
             return try jsonResponse(try await figures.rounds(yearBE: year, area: area, actor: actor))
         }
-        // The annual summary (?year=, area= for the nation's staff, d1–d4=, workgroup=).
+        // The annual summary (?year=, area= for the nation's staff, d1–d4=, workgroup=; units= an
+        // offset or "all", behind=1 for the units behind only).
         router.get("/figures/summary") { request, context in
             let actor = try context.require(.viewSummary)
             let q = request.uri.queryParameters
@@ -49,7 +51,8 @@ enum Routes {
             let filter = SummaryFilter(d1: q.get("d1") ?? "", d2: q.get("d2") ?? "", d3: q.get("d3") ?? "", d4: q.get("d4") ?? "",
                                        workgroup: q.get("workgroup").flatMap { Int($0) })
             return try jsonResponse(try await figures.summary(yearBE: year, area: actor.areaCode ?? q.get("area").flatMap { Int($0) },
-                                                              filter: filter, actor: actor))
+                                                              filter: filter, units: .init(units: q.get("units"), behind: q.get("behind")),
+                                                              actor: actor))
         }
         // B3: what the signed-in person should act on in a year (?year=).
         router.get("/figures/reminders") { request, context in

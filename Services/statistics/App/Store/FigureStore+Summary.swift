@@ -18,15 +18,28 @@ extension FigureStore {
             """
     }
 
-    func summary(yearBE: Int, area: Int?, filter: SummaryFilter, actor: Actor) async throws -> AnnualSummary {
+    /// Which units an area's summary lists: a page from `offset` (nil: all, for exports), the
+    /// units behind only or all.
+    struct UnitChoice: Sendable {
+        var offset: Int? = 0
+        var behindOnly = false
+        /// From a request's `units` (an offset, or "all") and `behind` (1).
+        init(units: String?, behind: String?) {
+            offset = units == "all" ? nil : max(0, units.flatMap { Int($0) } ?? 0)
+            behindOnly = behind == "1"
+        }
+        init() {}
+    }
+
+    func summary(yearBE: Int, area: Int?, filter: SummaryFilter, units: UnitChoice = UnitChoice(), actor: Actor) async throws -> AnnualSummary {
         guard actor.reaches(area: area) else { throw Problem(status: .forbidden, detail: "ดูได้เฉพาะเขตพื้นที่ของตนเอง") }
-        if let area { return try await areaSummary(yearBE: yearBE, area: area, filter: filter) }
+        if let area { return try await areaSummary(yearBE: yearBE, area: area, filter: filter, units: units) }
         return try await nationalSummary(yearBE: yearBE, filter: filter)
     }
 
     /// One area: a line per indicator and per unit, from each (indicator, unit)'s results
     /// (`fig_unit_results`; what is overdue from the due dates of the rounds still missing).
-    func areaSummary(yearBE: Int, area: Int, filter: SummaryFilter) async throws -> AnnualSummary {
+    func areaSummary(yearBE: Int, area: Int, filter: SummaryFilter, units choice: UnitChoice = UnitChoice()) async throws -> AnnualSummary {
         let indicators = try await db.query("""
             SELECT i.id, i.number, i.name_th, i.type_name_th, i.weight::float8, i.criteria, i.levels::float8[]::text,
                    i.score_min::float8, i.score_max::float8
@@ -63,8 +76,11 @@ extension FigureStore {
             AnnualSummary.UnitLine(unitCode: unit, nameTh: names[unit] ?? "", totals: SummaryMath.add(mine.map(\.totals)),
                                    result: SummaryMath.result(mine, scales: scales))
         }.sorted { $0.unitCode < $1.unitCode }
+        let chosen = choice.behindOnly ? units.filter(\.behind) : units
+        let shown = choice.offset.map { Array(chosen.dropFirst($0).prefix(AnnualSummary.unitsPage)) } ?? chosen
         return AnnualSummary(yearBE: yearBE, areaCode: area, areaNameTh: names[area] ?? "", totals: SummaryMath.add(cells.map(\.totals)),
-                             result: SummaryMath.result(cells, scales: scales), indicators: lines, units: units, areas: [])
+                             result: SummaryMath.result(cells, scales: scales), indicators: lines, units: shown, areas: [],
+                             unitsTotal: chosen.count, unitsOffset: choice.offset ?? 0, behindTotal: units.filter(\.behind).count)
     }
 
     /// The nation: a line per area, added up from the rounds' counts and the indicators' results

@@ -75,7 +75,7 @@ enum FigurePages {
         struct Line { var code, name, result, band, href: String; var units: Int?; var counts: Counts }
         struct Model {
             var yearBE: Int; var years: [Year]; var scope: String; var national: Bool; var totals: Counts; var result, band: String
-            var chart, chartTitle: String; var areas, indicators, units: [Line]; var empty: Bool; var live: String
+            var chart, chartTitle: String; var areas, indicators, units: [Line]; var empty: Bool; var live: String; var unitPager: Pager?
         }
         let levels = AnnualSummary.resultLevels
         let areaParam = sum.areaCode.map { "&area=\($0)" } ?? ""
@@ -100,7 +100,21 @@ enum FigurePages {
             scope: sum.areaCode.map { "\($0) \(sum.areaNameTh)" } ?? t("ทั้งประเทศ"), national: sum.areaCode == nil,
             totals: counts(sum.totals), result: number(sum.result), band: sum.result.map(levels.band) ?? "", chart: chart, chartTitle: chartTitle,
             areas: areas, indicators: indicators, units: units, empty: sum.totals.assigned == 0,
-            live: LiveFigures.url(year: sum.yearBE, area: sum.areaCode)))
+            live: LiveFigures.url(year: sum.yearBE, area: sum.areaCode),
+            unitPager: unitPager(sum) { "/statistics?year=\(sum.yearBE)" + areaParam + "&upage=\($0)" }))
+    }
+
+    /// The pager of a summary's units (`upage`, 1-based) when they fill more than a page.
+    static func unitPager(_ sum: AnnualSummary, link: (Int) -> String) -> Pager? {
+        guard let total = sum.unitsTotal, total > AnnualSummary.unitsPage else { return nil }
+        let pages = (total + AnnualSummary.unitsPage - 1) / AnnualSummary.unitsPage
+        let page = (sum.unitsOffset ?? 0) / AnnualSummary.unitsPage + 1
+        return Pager(page: page, pages: pages, total: total, previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil)
+    }
+
+    /// The page asked for as an offset into the units.
+    static func unitOffset(_ request: Request) -> Int {
+        (max(1, request.uri.queryParameters.get("upage").flatMap { Int($0) } ?? 1) - 1) * AnnualSummary.unitsPage
     }
 
     /// A percentage or result as the summary shows it.
@@ -118,7 +132,7 @@ enum FigurePages {
             var yearBE: Int; var national, areaChosen, filtered: Bool; var scope: String; var totals: Counts; var result, band: String
             var d1, d2, d3, d4: String; var workgroups, areas: [Option]; var behindOnly: Bool; var behindCount: Int
             var indicators: [IndicatorRow]; var units: [UnitRow]; var areaRows: [AreaRow]; var hasIndicators, hasAreas, empty: Bool
-            var behindLink, allLink, csvUnits, csvIndicators, xlsx: String; var live: String
+            var behindLink, allLink, csvUnits, csvIndicators, xlsx: String; var live: String; var unitPager: Pager?
         }
         let levels = AnnualSummary.resultLevels
         let indicators = sum.indicators.enumerated().map { n, i in
@@ -127,7 +141,8 @@ enum FigurePages {
                          band: i.reviewAverage.map(CriteriaLevels(i.levels).band) ?? "", counts: counts(i.totals),
                          matrix: "/indicators/\(i.id.uuidString.lowercased())/matrix")
         }
-        let units = sum.units.filter { !behindOnly || $0.behind }.map {
+        // statistics sends the page of units asked for (the units behind only, when asked).
+        let units = sum.units.map {
             UnitRow(code: $0.unitCode, name: $0.nameTh, result: number($0.result), band: $0.result.map(levels.band) ?? "", behind: $0.behind,
                     counts: counts($0.totals))
         }
@@ -151,10 +166,11 @@ enum FigurePages {
             d1: filter["d1"] ?? "", d2: filter["d2"] ?? "", d3: filter["d3"] ?? "", d4: filter["d4"] ?? "",
             workgroups: workgroups.map { Option(value: String($0.id), label: $0.nameTh, selected: filter["workgroup"] == String($0.id)) },
             areas: areas.map { Option(value: String($0.code), label: "\($0.code) \($0.nameTh)", selected: $0.code == sum.areaCode) },
-            behindOnly: behindOnly, behindCount: sum.units.filter(\.behind).count, indicators: indicators, units: units, areaRows: areaRows,
+            behindOnly: behindOnly, behindCount: sum.behindTotal ?? sum.units.filter(\.behind).count, indicators: indicators, units: units, areaRows: areaRows,
             hasIndicators: !indicators.isEmpty, hasAreas: !areaRows.isEmpty,
             empty: sum.totals.assigned == 0 && sum.indicators.isEmpty && sum.areas.isEmpty, behindLink: link(behind: true), allLink: link(behind: false),
             csvUnits: link(behind: false, path: "/summary.csv"), csvIndicators: link(behind: false, path: "/summary.csv", part: "indicators"),
-            xlsx: link(behind: false, path: "/summary.xlsx"), live: LiveFigures.url(year: sum.yearBE, area: sum.areaCode)))
+            xlsx: link(behind: false, path: "/summary.xlsx"), live: LiveFigures.url(year: sum.yearBE, area: sum.areaCode),
+            unitPager: unitPager(sum) { let l = link(behind: behindOnly); return l + (l.contains("?") ? "&" : "?") + "upage=\($0)" }))
     }
 }

@@ -62,7 +62,7 @@ enum FigureRoutes {
         // B6: the summary's lines (?part=indicators for the CSV of indicators; XLSX holds both).
         for format in [FigureExports.Format.csv, .xlsx] {
             router.get("/summary.\(format.rawValue)") { request, context in
-                let (_, summary, _) = try await summary(request, context, upstreams)
+                let (_, summary, _) = try await summary(request, context, upstreams, allUnits: true)
                 let scope = summary.areaCode.map { "เขต \($0)" } ?? "ทั้งประเทศ"
                 return FigureExports.response(FigureExports.summarySheets(summary), format: format,
                                               fileName: "สรุปรายงานผล \(scope) ปี \(summary.yearBE)",
@@ -72,7 +72,8 @@ enum FigureRoutes {
     }
 
     /// The summary the request asks for: its filters, and for the nation's staff the area chosen.
-    static func summary(_ request: Request, _ context: ServiceRequestContext, _ upstreams: Upstreams) async throws
+    /// A page's units (`upage`, `behind=1`), or all of them for an export.
+    static func summary(_ request: Request, _ context: ServiceRequestContext, _ upstreams: Upstreams, allUnits: Bool = false) async throws
         -> (SessionInfo, AnnualSummary, [String: String]) {
         let s = try CatalogueRoutes.requireYear(context)
         guard s.has(.viewSummary) else { throw PageError(status: .forbidden, messageTh: "บัญชีของท่านไม่มีสิทธิ์ใช้หน้านี้") }
@@ -83,6 +84,9 @@ enum FigureRoutes {
         var query = URLComponents()
         query.queryItems = [URLQueryItem(name: "year", value: String(s.yearBE ?? 0))] + (area.map { [URLQueryItem(name: "area", value: String($0))] } ?? [])
             + filter.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+            + (allUnits ? [URLQueryItem(name: "units", value: "all")]
+                        : [URLQueryItem(name: "units", value: String(FigurePages.unitOffset(request)))]
+                          + (q.get("behind") == "1" ? [URLQueryItem(name: "behind", value: "1")] : []))
         let reply = try await upstreams.send(.statistics, .get, "/figures/summary?" + (query.percentEncodedQuery ?? ""), actor: s.actor)
         try CatalogueRoutes.expectOK(reply)
         return (s, try JSONDecoder.kpi.decode(AnnualSummary.self, from: Data(buffer: reply.body)), filter)

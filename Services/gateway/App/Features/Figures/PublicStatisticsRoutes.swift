@@ -13,12 +13,13 @@ enum PublicStatisticsRoutes {
     static let cache = ResponseCache()
     static let years = ResponseCache(lifetime: .seconds(60))
 
-    static func figures(_ year: Int, _ area: Int?, _ upstreams: Upstreams) async throws -> ResponseCache.Entry {
-        let path = "/public/figures?year=\(year)" + (area.map { "&area=\($0)" } ?? "")
+    static func figures(_ year: Int, _ area: Int?, units offset: Int = 0, _ upstreams: Upstreams) async throws -> ResponseCache.Entry {
+        let path = "/public/figures?year=\(year)" + (area.map { "&area=\($0)&units=\(offset)" } ?? "")
         return try await cache.answer(path) { try await upstreams.get(.statistics, path) }
     }
 
-    /// `GET /api/v1/statistics/figures?year=&area=` (registered with the public API).
+    /// `GET /api/v1/statistics/figures?year=&area=&units=` (registered with the public API): an
+    /// area's units a page at a time, from the offset `units`.
     static func api(_ request: Request, _ upstreams: Upstreams) async throws -> Response {
         let q = request.uri.queryParameters
         guard let year = q.get("year").flatMap({ Int($0) }) else { throw Problem(status: .badRequest, detail: "year is required (a number)") }
@@ -27,7 +28,12 @@ enum PublicStatisticsRoutes {
             guard let code = Int(text) else { throw Problem(status: .badRequest, detail: "area must be a number") }
             area = code
         }
-        return ResponseCache.response(try await figures(year, area, upstreams), for: request, lifetime: cache.lifetime)
+        var offset = 0
+        if let text = q.get("units") {
+            guard let n = Int(text), n >= 0 else { throw Problem(status: .badRequest, detail: "units must be a whole number (an offset)") }
+            offset = n
+        }
+        return ResponseCache.response(try await figures(year, area, units: offset, upstreams), for: request, lifetime: cache.lifetime)
     }
 
     static func register(on router: Router<ServiceRequestContext>, upstreams: Upstreams) {
@@ -41,7 +47,7 @@ enum PublicStatisticsRoutes {
             let year = q.get("year").flatMap { Int($0) }.flatMap { known.contains($0) ? $0 : nil }
                 ?? (known.contains(current) ? current : known.last ?? current)
             let area = q.get("area").flatMap { Int($0) }
-            let entry = try await figures(year, area, upstreams)
+            let entry = try await figures(year, area, units: FigurePages.unitOffset(request), upstreams)
             guard entry.status == .ok else { throw PageError(status: .badGateway, messageTh: "ระบบบางส่วนไม่ตอบสนองในขณะนี้ กรุณาลองใหม่ภายหลัง") }
             let summary = try JSONDecoder.kpi.decode(AnnualSummary.self, from: Data(buffer: entry.body))
             // Signed in, the page holds the user's menu (and form token): private to that browser.
