@@ -130,7 +130,9 @@ import Testing
             // [29] the all-rounds matrix, page 2 of 3.
             FigurePages.matrix(matrix, names: ["u-rep": "นางสมศรี <b>", "u-rev": "นายตรวจ ละเอียด"], page: 2, session: session),
             // [30] an area's annual summary, the units behind only; [31] the nation's.
-            FigurePages.summary(areaSummary, filter: ["d1": "คุณภาพ <b>"], behindOnly: true, workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศ")],
+            // (statistics sends the units behind only when asked: behind=1)
+            FigurePages.summary({ var behind = areaSummary; behind.units = behind.units.filter(\.behind); return behind }(),
+                                filter: ["d1": "คุณภาพ <b>"], behindOnly: true, workgroups: [WorkgroupView(id: 5, nameTh: "กลุ่มนิเทศ")],
                                 areas: [], session: session),
             FigurePages.summary(AnnualSummary(yearBE: 2567, areaCode: nil, totals: totals(40, 30, 20, overdue: 5), result: nil, indicators: [], units: [],
                                               areas: [.init(areaCode: 74, nameTh: "สพม.กำแพงเพชร <b>", units: 34, totals: totals(40, 30, 20, overdue: 5), result: 4.25)]),

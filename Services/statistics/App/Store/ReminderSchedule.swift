@@ -18,8 +18,9 @@ import ServiceLifecycle
 /// Every step of every slot is written in `reminder_log` in the transaction that publishes it,
 /// so it is told once, whatever the number of statistics instances. Only the latest step due
 /// is told (a round first seen a day before its due date gets the one-day reminder only).
-/// The schedule runs every `KPI_REMINDER_INTERVAL_S` (default 900) from `KPI_REMINDER_FROM_HOUR`
-/// (default 7) Bangkok time, so nobody is woken at night.
+/// The schedule runs every `KPI_REMINDER_INTERVAL_S` (default 3600: steps are whole days, and a
+/// run over the nation's 14 million slots takes minutes) from `KPI_REMINDER_FROM_HOUR` (default
+/// 7) Bangkok time, so nobody is woken at night.
 struct ReminderSchedule: Service {
     let db: ServiceDatabase
     let before: [Int], after: [Int]
@@ -37,7 +38,7 @@ struct ReminderSchedule: Service {
         }
         db = runtime.db; logger = runtime.logger
         before = try days("KPI_REMINDER_DAYS_BEFORE", "7,1"); after = try days("KPI_REMINDER_DAYS_AFTER", "1,7").filter { $0 > 0 }
-        interval = .seconds(try env.int("KPI_REMINDER_INTERVAL_S", default: 900))
+        interval = .seconds(try env.int("KPI_REMINDER_INTERVAL_S", default: 3600))
         fromHour = try env.int("KPI_REMINDER_FROM_HOUR", default: 7)
     }
 
