@@ -59,7 +59,7 @@ var targets: [Target] = [
     ], path: "Tests/UnitTests"),
     .testTarget(name: "IntegrationTests", dependencies: [
         "KPIRuntime", "KPIEvents", "KPIContracts", "KPIPostgres", "KPIKafka", "IdentityService", "CatalogueService", "IntakeService",
-        "ReviewService",
+        "ReviewService", "StatisticsService",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
         // A fake SMTP server for the e-mailed notices.

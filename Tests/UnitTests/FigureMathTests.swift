@@ -38,25 +38,14 @@ import Testing
         #expect(AnnualSummary.onFivePointScale(3, min: nil, max: nil) == 3)
     }
 
-    func cell(_ unit: Int, _ indicator: UUID, assigned: Int, sent: Int, reviewed: Int, reviewSum: Double, overdue: Int = 0) -> SummaryMath.Cell {
-        SummaryMath.Cell(unit: unit, indicator: indicator,
-                         totals: .init(assigned: assigned, sent: sent, reviewed: reviewed, late: 0, missing: assigned - sent, overdue: overdue),
-                         selfSum: 0, reviewSum: reviewSum)
-    }
-
-    @Test("a unit's weighted result: Σ weight × average review (on 1–5) / Σ weight, over reviewed indicators only")
-    func weightedResult() {
-        // Indicator a (1–5, weight 2): reviewed 4 and 5 → 4.5. Indicator b (percentage, weight 1): 50 → 3.
-        // (2 × 4.5 + 1 × 3) / 3 = 4.
-        let scales = [a: SummaryMath.Scale(weight: 2, min: 1, max: 5), b: SummaryMath.Scale(weight: 1, min: 0, max: 100)]
-        let cells = [cell(1, a, assigned: 2, sent: 2, reviewed: 2, reviewSum: 9), cell(1, b, assigned: 2, sent: 1, reviewed: 1, reviewSum: 50, overdue: 1)]
-        #expect(SummaryMath.result(cells, scales: scales) == 4)
-        // Nothing reviewed: no result, rather than a zero that would rank the unit last.
-        #expect(SummaryMath.result([cell(2, a, assigned: 2, sent: 1, reviewed: 0, reviewSum: 0)], scales: scales) == nil)
-        // What remains adds up; one overdue makes the unit behind.
-        let t = SummaryMath.add(cells.map(\.totals))
+    @Test("what remains adds up; one overdue makes a unit behind (the weighted results: SummaryMathTests, in PostgreSQL)")
+    func totalsAddUp() {
+        let cells = [AnnualSummary.Totals(assigned: 2, sent: 2, reviewed: 2, late: 0, missing: 0, overdue: 0),
+                     AnnualSummary.Totals(assigned: 2, sent: 1, reviewed: 1, late: 0, missing: 1, overdue: 1)]
+        let t = SummaryMath.add(cells)
         #expect(t.assigned == 4 && t.sent == 3 && t.reviewed == 3 && t.missing == 1 && t.overdue == 1 && t.sentPercent == 75)
         #expect(AnnualSummary.UnitLine(unitCode: 1, nameTh: "", totals: t, result: 4).behind)
+        #expect(!AnnualSummary.UnitLine(unitCode: 1, nameTh: "", totals: cells[0], result: 4).behind)
     }
 
     @Test("a query embedded in another keeps its values as renumbered parameters")

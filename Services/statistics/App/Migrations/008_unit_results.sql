@@ -11,7 +11,8 @@ CREATE TABLE fig_unit_results (
     reviewed      int NOT NULL,
     late          int NOT NULL,
     missing       int NOT NULL,
-    -- The due dates of the rounds missing (NULL where a round has none): what is overdue on a day.
+    -- The due dates of the rounds missing, in order (rounds without one left out): what is
+    -- overdue on a day is width_bucket(the day before, missing_due).
     missing_due   date[] NOT NULL,
     self_sum      numeric,
     review_sum    numeric,
@@ -24,7 +25,7 @@ SELECT s.indicator_id, s.unit_code, bool_or(s.assigned OR s.report_state IS NOT 
        count(*) FILTER (WHERE s.assigned), count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed')),
        count(*) FILTER (WHERE s.state = 'reviewed'), count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed') AND s.late),
        count(*) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed'),
-       coalesce(array_agg(r.due_on) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed'), '{}'),
+       coalesce(array_agg(r.due_on ORDER BY r.due_on) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed' AND r.due_on IS NOT NULL), '{}'),
        sum(s.self_score) FILTER (WHERE s.state IN ('waiting', 'reviewed')), sum(s.review_score) FILTER (WHERE s.state = 'reviewed')
 FROM fig_slots s LEFT JOIN view_rounds r ON r.indicator_id = s.indicator_id AND r.seq = s.seq
 GROUP BY s.indicator_id, s.unit_code;

@@ -45,42 +45,53 @@ extension FigureStore {
                    i.score_min::float8, i.score_max::float8
             FROM view_indicators i WHERE \(fragment: Self.chosen(yearBE, area: area, filter)) ORDER BY i.type_name_th, i.number
             """).decode((UUID, String, String, String, Double, String, String, Double?, Double?).self)
+        // Added up in PostgreSQL, per unit, per indicator and in all (GROUPING SETS): an area of
+        // hundreds of units and 100 indicators is tens of thousands of (indicator, unit) rows.
+        // A weighted result: Σ weight × (average review on 1–5) ÷ Σ weight, over the reviewed.
         let rows = try await db.query("""
-            SELECT x.unit_code, x.indicator_id, x.assigned, x.sent, x.reviewed, x.late, x.missing,
-                   (SELECT count(*) FROM unnest(x.missing_due) d WHERE d < (now() AT TIME ZONE 'Asia/Bangkok')::date)::int,
-                   x.self_sum::float8, x.review_sum::float8
-            FROM view_indicators i JOIN fig_unit_results x ON x.indicator_id = i.id
-            WHERE \(fragment: Self.chosen(yearBE, area: area, filter))
-            """).decode((Int, UUID, Int, Int, Int, Int, Int, Int, Double?, Double?).self)
-        let names = Dictionary(try await db.query("""
-            SELECT code, name_th FROM unit_directory
-            WHERE code = ANY(string_to_array(nullif(\((Set(rows.map { $0.0 }).union([area])).map(String.init).joined(separator: ",")), ''), ',')::int[])
-            """).decode((Int, String).self), uniquingKeysWith: { a, _ in a })
-        let byId = Dictionary(indicators.map { ($0.0, $0) }, uniquingKeysWith: { a, _ in a })
-        let cells = rows.map { r in
-            SummaryMath.Cell(unit: r.0, indicator: r.1,
-                             totals: .init(assigned: r.2, sent: r.3, reviewed: r.4, late: r.5, missing: r.6, overdue: r.7),
-                             selfSum: r.8 ?? 0, reviewSum: r.9 ?? 0)
+            WITH cells AS (
+                SELECT x.unit_code, x.indicator_id, x.assigned, x.sent, x.reviewed, x.late, x.missing,
+                       width_bucket((now() AT TIME ZONE 'Asia/Bangkok')::date - 1, x.missing_due) AS overdue,
+                       x.self_sum, x.review_sum, i.weight,
+                       CASE WHEN x.reviewed > 0 THEN
+                           CASE WHEN i.score_max > i.score_min THEN 1 + 4 * (x.review_sum / x.reviewed - i.score_min) / (i.score_max - i.score_min)
+                                ELSE x.review_sum / x.reviewed END END AS scaled
+                FROM view_indicators i JOIN fig_unit_results x ON x.indicator_id = i.id
+                WHERE \(fragment: Self.chosen(yearBE, area: area, filter)))
+            SELECT grouping(unit_code, indicator_id)::int, unit_code, indicator_id,
+                   coalesce(sum(assigned), 0)::int, coalesce(sum(sent), 0)::int, coalesce(sum(reviewed), 0)::int, coalesce(sum(late), 0)::int,
+                   coalesce(sum(missing), 0)::int, coalesce(sum(overdue), 0)::int,
+                   sum(self_sum)::float8, sum(review_sum)::float8,
+                   (sum(weight * scaled) FILTER (WHERE scaled IS NOT NULL) / nullif(sum(weight) FILTER (WHERE scaled IS NOT NULL), 0))::float8
+            FROM cells GROUP BY GROUPING SETS ((unit_code), (indicator_id), ())
+            """).decode((Int, Int?, UUID?, Int, Int, Int, Int, Int, Int, Double?, Double?, Double?).self)
+        func totals(_ r: (Int, Int?, UUID?, Int, Int, Int, Int, Int, Int, Double?, Double?, Double?)) -> AnnualSummary.Totals {
+            .init(assigned: r.3, sent: r.4, reviewed: r.5, late: r.6, missing: r.7, overdue: r.8)
         }
-        let scales = byId.mapValues { SummaryMath.Scale(weight: $0.4, min: $0.7, max: $0.8) }
-        let byIndicator = Dictionary(grouping: cells, by: \.indicator)
+        let unitRows = rows.filter { $0.0 == 1 }.sorted { ($0.1 ?? 0) < ($1.1 ?? 0) }
+        let all = rows.first { $0.0 == 3 }
+        let byIndicator = Dictionary(rows.filter { $0.0 == 2 }.compactMap { r in r.2.map { ($0, r) } }, uniquingKeysWith: { a, _ in a })
         let lines = indicators.map { i in
-            let mine = byIndicator[i.0] ?? []
-            let t = SummaryMath.add(mine.map(\.totals))
+            let r = byIndicator[i.0]
+            let t = r.map(totals) ?? SummaryMath.add([])
             return AnnualSummary.IndicatorLine(
                 id: i.0, number: i.1, nameTh: i.2, typeNameTh: i.3, weight: i.4, criteria: i.5, levels: Self.levels(i.6), totals: t,
-                selfAverage: t.sent > 0 ? mine.reduce(0) { $0 + $1.selfSum } / Double(t.sent) : nil,
-                reviewAverage: t.reviewed > 0 ? mine.reduce(0) { $0 + $1.reviewSum } / Double(t.reviewed) : nil)
+                selfAverage: t.sent > 0 ? (r?.9 ?? 0) / Double(t.sent) : nil, reviewAverage: t.reviewed > 0 ? (r?.10 ?? 0) / Double(t.reviewed) : nil)
         }
-        let units = Dictionary(grouping: cells, by: \.unit).map { unit, mine in
-            AnnualSummary.UnitLine(unitCode: unit, nameTh: names[unit] ?? "", totals: SummaryMath.add(mine.map(\.totals)),
-                                   result: SummaryMath.result(mine, scales: scales))
-        }.sorted { $0.unitCode < $1.unitCode }
-        let chosen = choice.behindOnly ? units.filter(\.behind) : units
+        let behind = unitRows.filter { $0.8 > 0 }
+        let chosen = choice.behindOnly ? behind : unitRows
         let shown = choice.offset.map { Array(chosen.dropFirst($0).prefix(AnnualSummary.unitsPage)) } ?? chosen
-        return AnnualSummary(yearBE: yearBE, areaCode: area, areaNameTh: names[area] ?? "", totals: SummaryMath.add(cells.map(\.totals)),
-                             result: SummaryMath.result(cells, scales: scales), indicators: lines, units: shown, areas: [],
-                             unitsTotal: chosen.count, unitsOffset: choice.offset ?? 0, behindTotal: units.filter(\.behind).count)
+        // Names only of the units shown (and of the area).
+        let names = Dictionary(try await db.query("""
+            SELECT code, name_th FROM unit_directory
+            WHERE code = ANY(string_to_array(\((shown.compactMap { $0.1 } + [area]).map(String.init).joined(separator: ",")), ',')::int[])
+            """).decode((Int, String).self), uniquingKeysWith: { a, _ in a })
+        let units = shown.map { r in
+            AnnualSummary.UnitLine(unitCode: r.1 ?? 0, nameTh: names[r.1 ?? 0] ?? "", totals: totals(r), result: r.11)
+        }
+        return AnnualSummary(yearBE: yearBE, areaCode: area, areaNameTh: names[area] ?? "", totals: all.map(totals) ?? SummaryMath.add([]),
+                             result: all?.11, indicators: lines, units: units, areas: [],
+                             unitsTotal: chosen.count, unitsOffset: choice.offset ?? 0, behindTotal: behind.count)
     }
 
     /// The nation: a line per area, added up from the rounds' counts and the indicators' results
@@ -125,24 +136,13 @@ extension FigureStore {
     }
 }
 
-/// The summary's arithmetic, apart from the database so that its unit tests check it on small
-/// hand-made cases.
+/// Totals added up in Swift (the nation's areas). The weighted results are computed in
+/// PostgreSQL, where the rows are; `SummaryMathTests` checks them on a small hand-made case.
 enum SummaryMath {
-    struct Cell { var unit: Int; var indicator: UUID; var totals: AnnualSummary.Totals; var selfSum: Double; var reviewSum: Double }
-    struct Scale { var weight: Double; var min: Double?; var max: Double? }
-
     static func add(_ all: [AnnualSummary.Totals]) -> AnnualSummary.Totals {
         all.reduce(AnnualSummary.Totals(assigned: 0, sent: 0, reviewed: 0, late: 0, missing: 0, overdue: 0)) {
             .init(assigned: $0.assigned + $1.assigned, sent: $0.sent + $1.sent, reviewed: $0.reviewed + $1.reviewed, late: $0.late + $1.late,
                   missing: $0.missing + $1.missing, overdue: $0.overdue + $1.overdue)
         }
-    }
-
-    /// Σ weight × (the average review score on the 1–5 scale) / Σ weight, over the cells with a review.
-    static func result(_ cells: [Cell], scales: [UUID: Scale]) -> Double? {
-        AnnualSummary.weighted(cells.compactMap { c in
-            guard c.totals.reviewed > 0, let scale = scales[c.indicator] else { return nil }
-            return (scale.weight, AnnualSummary.onFivePointScale(c.reviewSum / Double(c.totals.reviewed), min: scale.min, max: scale.max))
-        })
     }
 }

@@ -207,7 +207,7 @@ enum ReportFigures {
                    count(*) FILTER (WHERE s.assigned), count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed')),
                    count(*) FILTER (WHERE s.state = 'reviewed'), count(*) FILTER (WHERE s.state IN ('waiting', 'reviewed') AND s.late),
                    count(*) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed'),
-                   coalesce(array_agg(r.due_on) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed'), '{}'),
+                   coalesce(array_agg(r.due_on ORDER BY r.due_on) FILTER (WHERE s.assigned AND s.state IS DISTINCT FROM 'waiting' AND s.state IS DISTINCT FROM 'reviewed' AND r.due_on IS NOT NULL), '{}'),
                    sum(s.self_score) FILTER (WHERE s.state IN ('waiting', 'reviewed')), sum(s.review_score) FILTER (WHERE s.state = 'reviewed')
             FROM fig_slots s LEFT JOIN view_rounds r ON r.indicator_id = s.indicator_id AND r.seq = s.seq
             WHERE s.indicator_id IN (SELECT value::uuid FROM jsonb_array_elements_text(\(indicators)::jsonb))
