@@ -57,7 +57,9 @@ kpiBind(document);
   main.addEventListener('focusout', function () { if (pending) setTimeout(refresh, 0); });
   var source = new EventSource(marker.getAttribute('data-live'));
   source.addEventListener('figures', refresh);
-  source.addEventListener('open', function () { marker.hidden = false; });
+  // A stream opened again (the gateway ended it, or the line dropped) may have missed a change.
+  var opened = false;
+  source.addEventListener('open', function () { if (opened) refresh(); opened = true; marker.hidden = false; });
 })();
 document.querySelectorAll('form[data-progress]').forEach(function (form) {
   form.addEventListener('submit', function (event) {

@@ -52,7 +52,9 @@ actor LiveFigures {
         if listeners.isEmpty { poller?.cancel(); poller = nil; seen = [:] }
     }
 
-    /// Asks statistics every second while anyone listens; a failed question is asked again.
+    /// Asks statistics every second while anyone listens. When it does not answer, the streams
+    /// end: each browser asks again after `retry` (5 s) and so learns of any change it missed
+    /// by fetching its page, rather than waiting on a stream that tells nothing.
     private func poll() async {
         var since: Int64?
         while !Task.isCancelled {
@@ -61,7 +63,9 @@ actor LiveFigures {
                 if since != nil { deliver(answer.changes) }
                 since = answer.now
             } catch {
-                // statistics away: the pages simply stay as they are until it answers again.
+                for l in listeners.values { l.continuation.finish() }
+                listeners = [:]; poller = nil; seen = [:]
+                return
             }
             try? await Task.sleep(for: .seconds(1))
         }
