@@ -94,6 +94,23 @@ extension IntegrationSuite {
         try await rig.close()
     }
 
+    @Test("a produce request the broker refuses for good (injected with rd_kafka_mock_push_request_errors) sets its row aside; the rest are published once")
+    func injectedPermanentError() async throws {
+        let rig = try await Rig()
+        rig.cluster.failNextProduceRequests([87])  // RD_KAFKA_RESP_ERR_INVALID_RECORD: no retry can help
+        try await rig.insert("agg-a", 1, topic: "relay.up")
+        for _ in 0..<3 { _ = try await rig.relay.relayBatch() }
+        try await rig.insert("agg-a", 2, topic: "relay.up")
+        try await rig.insert("agg-b", 1, topic: "relay.up")
+        for _ in 0..<3 { _ = try await rig.relay.relayBatch() }
+        let rows = try await rig.rows()
+        #expect(rows.count == 3 && rows[0].3 && !rows[0].2 && rows[0].1 == 1, "the refused row is tried once and set aside")
+        #expect(rows[1].2 && rows[2].2, "the rows after it are published")
+        #expect(try await rig.keys(on: "relay.up").sorted() == ["agg-a:2", "agg-b:1"])
+        #expect(rig.metrics.render().contains("kpi_outbox_send_failures_total{topic=\"relay.up\",kind=\"permanent\"} 1"))
+        try await rig.close()
+    }
+
     @Test("a partition without a leader: its aggregate waits with backoff, later rows are not sent before earlier ones, other aggregates flow")
     func leaderlessPartition() async throws {
         let rig = try await Rig()

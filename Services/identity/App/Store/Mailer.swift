@@ -33,16 +33,19 @@ struct Mailer: Service {
     }
 
     func run() async throws {
-        await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        // Stopping cancels the wait (and a run in progress): the service stops at once.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
                 do {
                     while try await sendOne() {}
+                } catch where Task.isCancelled {
+                    break
                 } catch {
                     logger.warning("mailing notices failed; trying again", metadata: ["error": "\(error)"])
                 }
                 try? await Task.sleep(for: .seconds(2))
             }
-        } onGracefulShutdown: {}
+        }
     }
 
     /// Sends the oldest notice due for mail, if any; true when there was one.

@@ -43,8 +43,9 @@ struct ReminderSchedule: Service {
     }
 
     func run() async throws {
-        await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        // Stopping cancels the wait (and a run in progress): the service stops at once.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
                 do {
                     var bangkok = Calendar(identifier: .gregorian)
                     bangkok.timeZone = TimeZone(identifier: "Asia/Bangkok")!
@@ -52,12 +53,14 @@ struct ReminderSchedule: Service {
                         let issued = try await issue()
                         if issued > 0 { logger.info("reminders issued", metadata: ["reminders": "\(issued)"]) }
                     }
+                } catch where Task.isCancelled {
+                    break
                 } catch {
                     logger.warning("reminder schedule failed; trying again at its next run", metadata: ["error": "\(error)"])
                 }
                 try? await Task.sleep(for: interval)
             }
-        } onGracefulShutdown: {}
+        }
     }
 
     static func array(_ values: [Int]) -> String { "{" + values.map(String.init).joined(separator: ",") + "}" }
