@@ -35,8 +35,6 @@ actor LiveFigures {
     /// The stream a page of `year`'s figures of `area` (nil: the nation) listens to.
     static func url(year: Int, area: Int?) -> String { "/live/figures?year=\(year)" + (area.map { "&area=\($0)" } ?? "") }
 
-    var count: Int { listeners.count }
-
     /// A stream of the changes `year` and `area` care about; nil when the gateway is full.
     func listen(year: Int?, area: Int?) -> (UUID, AsyncStream<FigureChanges.Change>)? {
         guard listeners.count < Self.capacity else { return nil }

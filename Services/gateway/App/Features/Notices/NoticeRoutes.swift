@@ -6,9 +6,12 @@ import KPIRuntime
 /// B3: the signed-in person's notices (การแจ้งเตือน), kept by identity from statistics'
 /// reminders, and marking them read.
 enum NoticeRoutes {
+    /// identity did not answer as it should.
+    static let unavailable = PageError(status: .badGateway, messageTh: "ระบบบางส่วนไม่ตอบสนองในขณะนี้ กรุณาลองใหม่ภายหลัง")
+
     static func notices(_ upstreams: Upstreams, _ request: Request) async throws -> NoticeList {
         let reply = try await upstreams.send(.identity, .get, "/notices", session: request.sessionToken)
-        guard reply.status == .ok else { throw PageError(status: .badGateway, messageTh: "ระบบบางส่วนไม่ตอบสนองในขณะนี้ กรุณาลองใหม่ภายหลัง") }
+        guard reply.status == .ok else { throw unavailable }
         return try JSONDecoder.kpi.decode(NoticeList.self, from: Data(buffer: reply.body))
     }
 
@@ -23,7 +26,7 @@ enum NoticeRoutes {
             try checkCSRF(form["csrf"], request: request, context: context)
             let ids = form["id"].flatMap { UUID(uuidString: $0) }.map { [$0] } ?? []
             let reply = try await upstreams.send(.identity, .post, "/notices/read", json: ["ids": ids], session: request.sessionToken)
-            guard reply.status == .ok else { throw PageError(status: .badGateway, messageTh: "ระบบบางส่วนไม่ตอบสนองในขณะนี้ กรุณาลองใหม่ภายหลัง") }
+            guard reply.status == .ok else { throw unavailable }
             return NoticePages.list(s, try await notices(upstreams, request), marked: true)
         }
     }
